@@ -1,0 +1,164 @@
+"""Edits planned before they are applied: the action list every adapter executes.
+
+A check or a fill never touches a workbook directly. It produces a :class:`Plan` - value blocks, fills
+grouped by colour, notes, the 审核结果 sheet - shaped like xlwings' own action list. The openpyxl file
+adapter and the live xlwings adapter apply the same plan, in blocks, and tests assert on the plan.
+Nothing is applied when planning fails, so a workbook is never left half-marked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from .findings import Finding, Report, Severity
+from .grid import a1, parse_a1
+
+__all__ = [
+    "Action",
+    "COLORS",
+    "FILL_COLOR",
+    "MARKS_SHEET",
+    "Plan",
+    "RESULTS_HEADER",
+    "RESULTS_SHEET",
+    "note_text",
+    "plan_marks",
+    "rectangles",
+]
+
+RESULTS_SHEET = "审核结果"
+#: Hidden sheet where adapters remember each marked cell's original fill, so 清除标注 can restore it.
+MARKS_SHEET = "juesuan_标注记录"
+COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
+#: Fill for cells that juesuan computed (填充派生列).
+FILL_COLOR = "#C6EFCE"
+RESULTS_HEADER = ["序号", "严重程度", "规则", "工作表", "单元格", "应为", "实为", "差额", "说明", "相关单元格"]
+
+Func = Literal["setValues", "setRangeColor", "addNote", "writeResults"]
+
+
+class Action(BaseModel):
+    """One edit. ``setValues``: a 2-D block from ``start`` (values, or formulas as ``=…`` strings);
+    ``setRangeColor``: ``args[0]`` colour on every rectangle in ``cells``; ``addNote``: ``args[0]`` text on
+    ``cells[0]``; ``writeResults``: the 审核结果 sheet, ``values`` with a header row and ``links`` giving the
+    ``sheet!cell`` target of each data row."""
+
+    func: Func
+    sheet: str
+    start: str | None = None
+    cells: list[str] = Field(default_factory=list)
+    values: list[list[Any]] | None = None
+    args: list[Any] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    actions: list[Action] = Field(default_factory=list)
+
+    def by_func(self, func: str) -> list[Action]:
+        return [a for a in self.actions if a.func == func]
+
+    def marked_cells(self) -> dict[str, set[str]]:
+        """Every single cell a colour action touches, per sheet (adapters remember their fills)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for action in self.by_func("setRangeColor"):
+            for rect in action.cells:
+                out[action.sheet].update(expand(rect))
+        return out
+
+
+def expand(rect: str) -> list[str]:
+    """``C5:D6`` -> the four cell addresses."""
+    first, _, last = rect.partition(":")
+    r1, c1 = parse_a1(first)
+    r2, c2 = parse_a1(last or first)
+    return [a1(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def rectangles(cells: Iterable[tuple[int, int]]) -> list[str]:
+    """Cover a set of 0-based cells with few rectangles: vertical runs per column, then runs of
+    neighbouring columns with the same rows merged. Few rectangles = few COM calls."""
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in set(cells):
+        by_col[c].append(r)
+    runs: dict[tuple[int, int], list[int]] = defaultdict(list)  # (first_row, last_row) -> columns
+    for c, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in rows[1:] + [None]:  # type: ignore[list-item]
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            runs[(start, prev)].append(c)
+            if r is not None:
+                start = prev = r
+    out: list[tuple[int, int, int, int]] = []
+    for (r1, r2), cols in runs.items():
+        cols.sort()
+        c_start = c_prev = cols[0]
+        for c in cols[1:] + [None]:  # type: ignore[list-item]
+            if c is not None and c == c_prev + 1:
+                c_prev = c
+                continue
+            out.append((r1, c_start, r2, c_prev))
+            if c is not None:
+                c_start = c_prev = c
+    out.sort()
+    return [a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in out]
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
+
+
+def note_text(findings: list[Finding]) -> str:
+    """The comment on a marked cell: rule, 应为, 实为, 差额 and the identity in words, per finding."""
+    parts = []
+    for f in findings:
+        line = f"[{f.severity.label}] {f.rule} {f.message}"
+        if f.expected is not None or f.actual is not None:
+            line += f"\n应为 {_fmt(f.expected)}，实为 {_fmt(f.actual)}，差额 {_fmt(f.difference)}"
+        parts.append(line)
+    return "\n\n".join(parts)
+
+
+def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
+    """Rows of the 审核结果 sheet (header first) and the link target of each data row."""
+    rows: list[list[Any]] = [list(RESULTS_HEADER)]
+    links = []
+    for i, f in enumerate(report.findings, 1):
+        rows.append([
+            i, f.severity.label, f.rule, f.sheet, f.cell,
+            _num(f.expected), _num(f.actual), _num(f.difference), f.message, "、".join(f.related),
+        ])
+        links.append(f"{f.sheet}!{f.cell}")
+    return rows, links
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def plan_marks(report: Report) -> Plan:
+    """Colour each finding's cell by its worst severity, note every finding on it, write 审核结果."""
+    per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        per_cell[(f.sheet, f.cell)].append(f)
+    rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+    by_colour: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    actions: list[Action] = []
+    for (sheet, cell), found in per_cell.items():
+        worst = min((f.severity for f in found), key=rank.__getitem__)
+        by_colour[(sheet, COLORS[worst])].append(parse_a1(cell))
+    for (sheet, colour), cells in sorted(by_colour.items()):
+        actions.append(Action(func="setRangeColor", sheet=sheet, args=[colour], cells=rectangles(cells)))
+    for (sheet, cell), found in per_cell.items():
+        actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(found)]))
+    rows, links = results_rows(report)
+    actions.append(Action(func="writeResults", sheet=RESULTS_SHEET, start="A1", values=rows, links=links))
+    return Plan(actions=actions)
