@@ -1,0 +1,55 @@
+"""Checking a workbook: recognise every sheet, run the rule catalogue, collect one report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .findings import Finding, Report, Severity, Skipped, TableRef
+from .grid import Grid, a1
+from .recognise import NotATable, recognise
+from .rules import load_catalogue, run
+from .tables import Table
+
+__all__ = ["check_grids", "check_file", "recognise_all"]
+
+
+def recognise_all(grids: list[Grid]) -> tuple[dict[str, Table], list[TableRef], list[Skipped], list[Finding]]:
+    """Tables by kind (first occurrence wins for cross-table rules), their refs, the skipped sheets, and a
+    finding for each duplicate table."""
+    tables: dict[str, Table] = {}
+    refs: list[TableRef] = []
+    skipped: list[Skipped] = []
+    extra: list[Finding] = []
+    for grid in grids:
+        try:
+            table = recognise(grid)
+        except NotATable as exc:
+            skipped.append(Skipped(sheet=grid.sheet, reason=str(exc)))
+            continue
+        refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title, top_left=a1(*table.title_cell)))
+        if table.kind in tables:
+            first = tables[table.kind]
+            extra.append(Finding(
+                rule="D01", severity=Severity.warning, sheet=grid.sheet, cell=a1(*table.title_cell), table=table.kind,
+                message=f"工作簿中有两张{table.kind}表（另一张在“{first.sheet}”）：表间核对只使用第一张",
+                related=[first.qualified(first.title_cell)],
+            ))
+            continue
+        tables[table.kind] = table
+    return tables, refs, skipped, extra
+
+
+def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None) -> Report:
+    """The audit of a whole workbook. ``sheets`` limits the findings reported (检查本表), while every
+    sheet is still read so cross-table rules have their data."""
+    tables, refs, skipped, findings = recognise_all(grids)
+    findings += run(load_catalogue(), tables)
+    if sheets is not None:
+        findings = [f for f in findings if f.sheet in sheets]
+    return Report(file=file, tables=refs, skipped=skipped, findings=findings).finish()
+
+
+def check_file(path: str | Path) -> Report:
+    from .read import read_workbook
+
+    return check_grids(read_workbook(path), str(path))

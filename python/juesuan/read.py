@@ -1,0 +1,74 @@
+"""Reading workbook files into grids: python-calamine for values (fast, reads ``.xls`` too), openpyxl only
+when formulas are needed (filling must not overwrite a user's formula)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .grid import Grid, normalise_value
+
+__all__ = ["InputError", "SUPPORTED", "read_workbook", "read_formulas"]
+
+SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+class InputError(Exception):
+    """A file juesuan cannot use; the message is one Chinese sentence for the user (CLI exit code 2)."""
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise InputError(f"这是一个文件夹，不是工作簿：{path}")
+    if path.suffix.lower() not in SUPPORTED:
+        raise InputError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：请提供 Excel 工作簿（{'、'.join(SUPPORTED)}）")
+
+
+def read_workbook(path: str | Path) -> list[Grid]:
+    """Every sheet of a workbook as a Grid from A1 (cached values, merged ranges)."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    _check_path(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise InputError(f"无法读取工作簿（文件损坏或不是 Excel 文件）：{path.name}（{exc}）") from exc
+    grids = []
+    try:
+        for meta in book.sheets_metadata:
+            if getattr(meta, "typ", None) is not None and "Chart" in str(meta.typ):
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            values = [[normalise_value(v) for v in row] for row in rows]
+            while values and all(v is None for v in values[-1]):
+                values.pop()
+            merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+            grids.append(Grid(meta.name, values, merged))
+    finally:
+        book.close()
+    return grids
+
+
+def read_formulas(path: str | Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula text per sheet and 0-based cell (openpyxl; ``.xlsx``/``.xlsm`` only, else empty)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        out: dict[str, dict[tuple[int, int], str]] = {}
+        for ws in book.worksheets:
+            cells = {}
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cells[(cell.row - 1, cell.column - 1)] = cell.value
+            out[ws.title] = cells
+        return out
+    finally:
+        book.close()

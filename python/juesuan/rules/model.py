@@ -1,0 +1,61 @@
+"""The rule record and the catalogue loader: rules are data (``catalogue.toml``), validated by pydantic."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..findings import Severity
+
+__all__ = ["Rule", "load_catalogue"]
+
+CATALOGUE = Path(__file__).with_name("catalogue.toml")
+
+
+class Rule(BaseModel):
+    """One rule: stable id, Chinese name, severity when broken, the registered check ``kind`` and its
+    parameters. Differences within the rounding bound are reported with ``rounding_severity``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    kind: str
+    severity: Severity = Severity.error
+    rounding_severity: Severity = Severity.warning
+    source: str = ""
+    table: str | None = None
+    side: str | None = None
+    target: str | None = None
+    terms: list[str] = Field(default_factory=list)
+    parent: str | None = None
+    left: str | None = None
+    right: str | None = None
+    parts: list[str] = Field(default_factory=list)
+    whole: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    tables: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _needs(self) -> "Rule":
+        needed = {"sum": ("target", "terms"), "le": ("target", "terms"), "row_sum": ("table", "target", "terms"),
+                  "hierarchy": ("table", "parent"), "class_match": ("left", "right"), "subset": ("parts", "whole", "columns")}
+        missing = [name for name in needed.get(self.kind, ()) if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"规则 {self.id}（{self.kind}）缺少参数：{', '.join(missing)}")
+        return self
+
+
+@cache
+def load_catalogue(path: Path = CATALOGUE) -> tuple[Rule, ...]:
+    """All rules of a catalogue file; ids must be unique."""
+    with open(path, "rb") as fh:
+        rules = tuple(Rule(**entry) for entry in tomllib.load(fh)["rule"])
+    ids = [r.id for r in rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"规则编号重复：{', '.join(dupes)}")
+    return rules
