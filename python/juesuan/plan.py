@@ -134,10 +134,21 @@ def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
     for i, f in enumerate(report.findings, 1):
         rows.append([
             i, f.severity.label, f.rule, f.sheet, f.cell,
-            _num(f.expected), _num(f.actual), _num(f.difference), f.message, "、".join(f.related),
+            _num(f.expected), _num(f.actual), _num(f.difference), f.message, compact_refs(f.related),
         ])
         links.append(f"{f.sheet}!{f.cell}")
     return rows, links
+
+
+def compact_refs(refs: list[str], limit: int = 12) -> str:
+    """``a!C1、a!C2、b!D4`` -> ``a!C1、C2；b!D4``: the sheet name once per sheet keeps the column readable;
+    long lists are cut after ``limit`` cells (the JSON report keeps them all)."""
+    by_sheet: dict[str, list[str]] = defaultdict(list)
+    for ref in refs[:limit]:
+        sheet, _, cell = ref.rpartition("!")
+        by_sheet[sheet].append(cell)
+    text = "；".join(f"{sheet}!{'、'.join(cells)}" for sheet, cells in by_sheet.items())
+    return f"{text} 等共 {len(refs)} 个" if len(refs) > limit else text
 
 
 def _num(value: Decimal | None) -> float | None:

@@ -22,6 +22,7 @@ Tables = dict[str, Table]
 Check = Callable[[Rule, Tables], Iterator[Finding]]
 KINDS: dict[str, Check] = {}
 ZERO = Decimal(0)
+WORDS_MAX = 6  # terms spelled out in a message; longer sums name the non-zero ones
 
 
 def kind(name: str) -> Callable[[Check], Check]:
@@ -108,9 +109,12 @@ def compare(rule: Rule, target: Term, terms: list[Term], *, op: str = "=", words
         tables = {target.table.kind} | {t.table.kind for t in terms}
         multi = len({target.column} | {t.column for t in terms}) > 1 or len(target.table.columns) > 1
         lhs = target.words(len(tables) > 1, multi)
+        shown = terms if len(terms) <= WORDS_MAX else [t for t in terms if t.value][:WORDS_MAX]
         rhs = "".join(
-            f"{' − ' if t.sign < 0 else ' + ' if i else ''}{t.words(len(tables) > 1, multi)}" for i, t in enumerate(terms)
+            f"{' − ' if t.sign < 0 else ' + ' if i else ''}{t.words(len(tables) > 1, multi)}" for i, t in enumerate(shown)
         ) or "0"
+        if len(shown) < len(terms):
+            rhs = f"{rhs}（共 {len(terms)} 项，其余为零）" if len(shown) == sum(1 for t in terms if t.value) else f"{rhs} + ……（共 {len(terms)} 项）"
         words = f"{lhs} {'≤' if op == '<=' else '='} {rhs}"
     if rounding:
         message = f"尾数误差（差额在容差 ±{bound} 以内，多为金额单位换算四舍五入所致）：{words}"

@@ -1,0 +1,191 @@
+"""``juesuan`` command line: check, fill and clear workbooks without Excel (WPS users, Linux, batch review).
+
+Exit codes: 0 = no errors, 1 = errors found, 2 = unusable input (one Chinese line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .findings import Report, Severity
+from .read import SUPPORTED, InputError
+
+__all__ = ["main"]
+
+SHOWN = 40  # findings listed on the terminal; the rest are in the report and the marked copy
+
+
+def _summary(report: Report, out: Path | None, json_path: Path | None) -> str:
+    lines = [f"文件：{report.file}"]
+    if report.tables:
+        lines.append(f"识别 {len(report.tables)} 张表：" + "；".join(f"{t.sheet}（{t.table}）" for t in report.tables))
+    for s in report.skipped:
+        lines.append(f"跳过工作表“{s.sheet}”：{s.reason}")
+    s = report.summary
+    rounding = sum(f.severity is Severity.warning and f.message.startswith("尾数误差") for f in report.findings)
+    lines.append(f"结果：错误 {s.errors} 条，警告 {s.warnings} 条（其中尾数误差 {rounding} 条），提示 {s.infos} 条")
+    order = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+    for f in sorted(report.findings, key=lambda f: order[f.severity])[:SHOWN]:
+        message = f.message if len(f.message) <= 100 else f.message[:99] + "…"
+        lines.append(f"  [{f.severity.label}] {f.sheet}!{f.cell} {f.rule} {message}")
+    if len(report.findings) > SHOWN:
+        lines.append(f"  …… 其余 {len(report.findings) - SHOWN} 条见审核报告或标注副本的“审核结果”表")
+    if out:
+        lines.append(f"标注副本：{out}")
+    if json_path:
+        lines.append(f"审核报告：{json_path}")
+    return "\n".join(lines)
+
+
+def _check_one(path: Path, json_path: Path | None, out: Path | None) -> Report:
+    from .check import check_file
+
+    report = check_file(path)
+    if out is not None:
+        from .adapters.openpyxl_file import apply_plan
+        from .plan import plan_marks
+
+        apply_plan(path, plan_marks(report), out)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUPPORTED and not f.name.startswith(("~$", ".")))
+        else:
+            files.append(p)
+    return files
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    files = _expand(args.files)
+    if len(files) == 1 and not args.out_dir:
+        report = _check_one(files[0], args.json, args.out)
+        print(_summary(report, args.out, args.json))
+        return 1 if report.summary.errors else 0
+    if args.out or args.json:
+        raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
+    if not files:
+        raise InputError("没有找到可检查的 Excel 工作簿")
+    from tqdm import tqdm
+
+    worst = 0
+    rows = []
+    for path in tqdm(files, desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet):
+        json_path = out = None
+        if args.out_dir:
+            json_path = args.out_dir / f"{path.stem}.report.json"
+            out = args.out_dir / f"{path.stem}.checked.xlsx"
+        try:
+            report = _check_one(path, json_path, out)
+        except InputError as exc:
+            rows.append(f"{path}\t无法使用：{exc}")
+            worst = 2
+            continue
+        s = report.summary
+        rows.append(f"{path}\t{len(report.tables)} 张表\t错误 {s.errors}\t警告 {s.warnings}")
+        worst = max(worst, 1 if s.errors else 0)
+    print("\n".join(rows))
+    return worst
+
+
+def cmd_clear(args: argparse.Namespace) -> int:
+    from .adapters.openpyxl_file import clear_file
+
+    restored = clear_file(args.file, args.out)
+    print(f"已清除标注：恢复 {restored} 个单元格的原有底色与批注，删除“审核结果”表。输出：{args.out}")
+    return 0
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    from .fill import fill_file
+
+    written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators)
+    print(f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}")
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import load_catalogue
+
+    rules = load_catalogue()
+    for rule in rules:
+        if args.id and rule.id != args.id:
+            continue
+        print(f"{rule.id}\t{rule.severity.label}\t{rule.name}" + (f"\t（{rule.source}）" if args.id else ""))
+    if args.id and all(rule.id != args.id for rule in rules):
+        raise InputError(f"没有编号为 {args.id} 的规则")
+    return 0
+
+
+def cmd_addin(args: argparse.Namespace) -> int:
+    from .addin import main_addin
+
+    return main_addin(args.action)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="juesuan",
+        description="决算审核：检查部门决算公开表与绩效自评表，标出不平衡的单元格，填充派生列。",
+        epilog="示例：juesuan check 决算.xlsx --out 决算.checked.xlsx --json 审核报告.json",
+    )
+    parser.add_argument("--version", action="version", version=f"juesuan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    check = sub.add_parser("check", help="检查工作簿，输出审核报告和标注副本",
+                           description="检查一个或多个工作簿（也可以是文件夹）。退出码：0 无错误，1 有错误，2 输入无法使用。")
+    check.add_argument("files", nargs="+", metavar="文件", help="Excel 工作簿（.xlsx/.xlsm/.xls）或包含工作簿的文件夹")
+    check.add_argument("--json", type=Path, metavar="报告.json", help="把审核报告写成 JSON 文件")
+    check.add_argument("--out", type=Path, metavar="标注副本.xlsx", help="写出标注副本（错误标红、警告标黄、附批注和“审核结果”表）；原文件不变")
+    check.add_argument("--out-dir", type=Path, metavar="目录", help="批量检查时，每个文件的标注副本和报告写到此目录")
+    check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
+    check.set_defaults(func=cmd_check)
+
+    fill = sub.add_parser("fill", help="填充绩效自评表的派生列（执行率、得分、总分、等级）")
+    fill.add_argument("file", type=Path, metavar="文件")
+    fill.add_argument("--out", type=Path, required=True, metavar="输出.xlsx", help="输出文件（原文件不变）")
+    fill.add_argument("--formulas", action="store_true", help="写入 Excel 公式而不是数值")
+    fill.add_argument("--overwrite", action="store_true", help="允许覆盖已有数值（从不覆盖用户自己的公式以外的内容，除非指定此项）")
+    fill.add_argument("--indicators", action="store_true", help="同时填写指标的建议得分")
+    fill.set_defaults(func=cmd_fill)
+
+    clear = sub.add_parser("clear", help="清除 juesuan 的标注，恢复原有底色与批注")
+    clear.add_argument("file", type=Path, metavar="文件")
+    clear.add_argument("--out", type=Path, required=True, metavar="输出.xlsx")
+    clear.set_defaults(func=cmd_clear)
+
+    rules = sub.add_parser("rules", help="列出审核规则")
+    rules.add_argument("id", nargs="?", help="只显示这一条规则")
+    rules.set_defaults(func=cmd_rules)
+
+    addin = sub.add_parser("addin", help="安装、卸载 Excel 加载项或查看状态（仅 Windows）")
+    addin.add_argument("action", choices=["install", "uninstall", "status"])
+    addin.set_defaults(func=cmd_addin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"juesuan：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("juesuan：已中断", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
