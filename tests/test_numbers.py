@@ -1,0 +1,45 @@
+from decimal import Decimal
+
+import pytest
+
+from juesuan.numbers import NotANumber, is_blank, parse_number, round_half_up
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (51368.15, Decimal("51368.15")),
+        (0.1 + 0.2, Decimal("0.30000000000000004")),
+        (7, Decimal(7)),
+        ("51,368.15", Decimal("51368.15")),
+        ("５１，３６８．１５", Decimal("51368.15")),
+        (" 1 234.5 ", Decimal("1234.5")),
+        ("2344.51万元", Decimal("2344.51")),
+        ("0元", Decimal(0)),
+        ("-12.50", Decimal("-12.50")),
+        ("95.52%", Decimal("95.52")),
+    ],
+)
+def test_parse_number(raw, expected):
+    assert parse_number(raw) == expected
+
+
+def test_percent_divides_only_when_asked():
+    assert parse_number("95.52%", percent=True) == Decimal("0.9552")
+
+
+@pytest.mark.parametrize("raw", [None, "", "—", "——", "-", "/", "  ", "－"])
+def test_blanks(raw):
+    assert is_blank(raw)
+    assert parse_number(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["待定", "1.2.3", "12,34", True, float("nan"), "+"])
+def test_not_a_number(raw):
+    with pytest.raises(NotANumber):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize("value, places, expected", [("2.675", 2, "2.68"), ("0.125", 2, "0.13"), ("82.0778", 2, "82.08"), ("97.0037", 0, "97"), ("-0.5", 0, "-1")])
+def test_round_half_up_like_excel(value, places, expected):
+    assert round_half_up(Decimal(value), places) == Decimal(expected)
