@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.workbook.workbook import Workbook as BookType
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -140,7 +141,7 @@ def _write_results(book: BookType, action: Action) -> None:
     for i, target in enumerate(action.links, 2):
         sheet, _, address = target.rpartition("!")
         link = ws.cell(i, 5)
-        link.hyperlink = f"#'{sheet}'!{address}"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{address}", tooltip="转到该单元格")
         link.font = link_font
         severity = ws.cell(i, 2)
         if severity.value in colours:
