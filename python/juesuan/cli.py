@@ -116,9 +116,12 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from .rules import load_catalogue
+    from .rules import catalogue_markdown, load_catalogue
 
     rules = load_catalogue()
+    if args.markdown:
+        print(catalogue_markdown(rules), end="")
+        return 0
     for rule in rules:
         if args.id and rule.id != args.id:
             continue
@@ -167,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="列出审核规则")
     rules.add_argument("id", nargs="?", help="只显示这一条规则")
+    rules.add_argument("--markdown", action="store_true", help="输出 Markdown 规则目录（docs/rules.md）")
     rules.set_defaults(func=cmd_rules)
 
     addin = sub.add_parser("addin", help="安装、卸载 Excel 加载项或查看状态（仅 Windows）")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from .numbers import NotANumber, is_blank, parse_number
@@ -81,12 +82,14 @@ class Grid:
     values: list[list[object]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
         return len(self.values)
 
-    @property
+    @cached_property
     def n_cols(self) -> int:
         return max((len(r) for r in self.values), default=0)
 
@@ -98,8 +101,13 @@ class Grid:
         return None
 
     def text(self, row: int, col: int) -> str:
-        """Normalised text of a cell (numbers as their plain digits), for label matching."""
-        return norm_text(self.get(row, col))
+        """Normalised text of a cell (numbers as their plain digits), for label matching; cached because
+        recognition asks for the same header and label cells many times."""
+        key = (row, col)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = norm_text(self.get(row, col))
+        return text
 
     def header_text(self, row: int, col: int) -> str:
         """Text of a cell as a header reads it: a merged area's value shows in each of its cells."""

@@ -8,6 +8,7 @@ through merged cells) and the data lines are located, and every amount is parsed
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -267,7 +268,9 @@ def _parse_code_table(grid: Grid, kind: str, title_row: int) -> tuple[list[Line]
         if _starts_note(code_text) or _starts_note(name_text):
             notes = _notes_from(grid, r)
             break
-        if code_text in header_words or name_text in ("科目名称", "栏次") or _is_column_number_row(grid, r):
+        if code_text in header_words or name_text in ("科目名称", "栏次") or (
+            not code_text and not name_text and _is_column_number_row(grid, r)
+        ):
             continue  # a header block repeated after a page break
         cells = {key: (r, c) for key, c in columns.items()}
         if "合计" in code_text or clean_label(name_text) in ("合计", "总计"):
@@ -371,7 +374,7 @@ def _parse_two_sided(grid: Grid, kind: str, title_row: int) -> tuple[list[Line],
         if _starts_note(grid.text(r, starts[0])):
             notes = _notes_from(grid, r)
             break
-        if grid.text(r, starts[0]) == "项目" or _is_column_number_row(grid, r):
+        if grid.text(r, starts[0]) in ("项目", "栏次") or (not grid.text(r, starts[0]) and _is_column_number_row(grid, r)):
             continue
         for side, label_col, line_col, cols in sides:
             label = clean_label(grid.text(r, label_col))
@@ -420,13 +423,16 @@ def _parse_sangong(grid: Grid, title_row: int) -> tuple[list[Line], list[str], i
 
 def _count_leaves(lines: list[Line]) -> None:
     """How many leaf items sit under each line: the k of the rounding tolerance for aggregated cells."""
-    codes = [ln.code for ln in lines if ln.code]
-    leaf_codes = [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+    codes = {ln.code for ln in lines if ln.code}
+    parents = {c[:n] for c in codes for n in (3, 5) if len(c) > n}
+    under: Counter[str] = Counter()
+    for leaf in codes - parents:
+        under.update({leaf[:n] for n in (3, 5, 7) if n <= len(leaf)})
     for ln in lines:
         if ln.code:
-            ln.leaves = max(1, sum(1 for leaf in leaf_codes if leaf.startswith(ln.code)))
+            ln.leaves = max(1, under[ln.code])
         elif ln.level == "合计":
-            ln.leaves = max(1, len(leaf_codes))
+            ln.leaves = max(1, len(codes - parents))
 
 
 def _read_values(table: Table) -> None:

@@ -81,6 +81,7 @@ class Table:
     values: dict[tuple[int, int], Decimal | None] = field(default_factory=dict)
     issues: list[tuple[str, tuple[int, int], object, Decimal | None]] = field(default_factory=list)
     _index: dict[str, Line] = field(default_factory=dict, repr=False)
+    _children: dict[str, list[Line]] = field(default_factory=dict, repr=False)
 
     @property
     def sheet(self) -> str:
@@ -96,8 +97,15 @@ class Table:
             self._index = {ln.ref: ln for ln in self.lines}
         return self._index.get(ref)
 
-    def coded(self, level: str | None = None, side: str = "") -> list[Line]:
-        return [ln for ln in self.lines if ln.code and ln.side == side and (level is None or ln.level == level)]
+    def children(self, parent: Line) -> list[Line]:
+        """The lines one level below a 合计/类/款 line, by code prefix (indexed once: tables can be long)."""
+        if not self._children:
+            below = {"类": ("合计", None), "款": ("类", 3), "项": ("款", 5)}
+            for ln in self.lines:
+                if ln.code and not ln.side and ln.level in below:
+                    up, width = below[ln.level]
+                    self._children.setdefault(ln.code[:width] if width else up, []).append(ln)
+        return self._children.get(parent.code or parent.key, [])
 
     def value(self, line: Line, column: str) -> Decimal | None:
         pos = line.cells.get(column)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from ..findings import Finding, Severity
 from ..grid import a1
@@ -43,15 +44,15 @@ class Term:
     sign: int = 1
     flat: bool = False  # a cell printed and rounded on its own (row identities), whatever lies below it
 
-    @property
+    @cached_property
     def pos(self) -> tuple[int, int]:
         return self.line.cells[self.column]
 
-    @property
+    @cached_property
     def raw(self) -> Decimal | None:
         return self.table.values.get(self.pos)
 
-    @property
+    @cached_property
     def value(self) -> Decimal:
         """Blank amount cells count as zero, as they do in the published tables."""
         return self.raw if self.raw is not None else ZERO
@@ -188,21 +189,13 @@ def check_row_sum(rule: Rule, tables: Tables) -> Iterator[Finding]:
             yield f
 
 
-def _children(table: Table, parent: Line) -> list[Line]:
-    coded = [ln for ln in table.lines if ln.code]
-    if parent.level == "合计":
-        return [ln for ln in coded if ln.level == "类"]
-    want = {"类": "款", "款": "项"}[parent.level]
-    return [ln for ln in coded if ln.level == want and ln.code.startswith(parent.code or "")]  # type: ignore[union-attr]
-
-
 @kind("hierarchy")
 def check_hierarchy(rule: Rule, tables: Tables) -> Iterator[Finding]:
     table = tables.get(rule.table or "")
     if table is None:
         return
     for parent in [ln for ln in table.lines if ln.level == rule.parent]:
-        children = _children(table, parent)
+        children = table.children(parent)
         if not children:
             continue
         for column in table.columns:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..findings import Severity
 
-__all__ = ["Rule", "load_catalogue"]
+__all__ = ["Rule", "catalogue_markdown", "load_catalogue"]
 
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
 
@@ -59,3 +59,18 @@ def load_catalogue(path: Path = CATALOGUE) -> tuple[Rule, ...]:
     if dupes:
         raise ValueError(f"规则编号重复：{', '.join(dupes)}")
     return rules
+
+
+def catalogue_markdown(rules: tuple[Rule, ...]) -> str:
+    """``docs/rules.md``: the rule list generated from the catalogue, so the docs cannot drift from it."""
+    lines = [
+        "# 审核规则目录",
+        "",
+        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml` 生成，请勿手工修改。",
+        "差额在尾数误差容差以内时，规则以“警告”报告（容差：每个参与计算的万元金额 ±0.005）。",
+        "",
+        "| 编号 | 严重程度 | 规则 | 检查方式 | 依据 |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.kind} | {r.source} |" for r in rules]
+    return "\n".join(lines) + "\n"

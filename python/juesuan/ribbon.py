@@ -1,0 +1,195 @@
+"""The 决算审核 ribbon tab: one Python function per button, looked up by the button's control id.
+
+Excel calls the VBA callback ``JuesuanRibbon.OnAction`` of the add-in, which runs
+``juesuan.ribbon.dispatch('<control id>')`` through xlwings' RunPython; the workbook is then
+``xw.Book.caller()``. Every action takes the book as an argument too, so tests drive them with a Book built
+from JSON. Each action returns the Chinese message shown to the user (empty: nothing to say).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from collections.abc import Callable
+
+import xlwings as xw
+
+from . import __version__
+from .adapters import xlwings_book
+from .check import check_grids
+from .findings import Report
+from .grid import Grid
+from .plan import MARKS_SHEET, RESULTS_SHEET, Plan, plan_marks
+
+__all__ = [
+    "ACTIONS",
+    "ADDIN_NAME",
+    "FILL_PLANNER",
+    "TITLE",
+    "UDF_MODULES",
+    "about",
+    "check_all",
+    "check_sheet",
+    "clear_marks",
+    "dispatch",
+    "fill_derived",
+    "import_udfs",
+    "show_results",
+]
+
+TITLE = "决算审核"
+ADDIN_NAME = "juesuan.xlam"
+#: The module whose ``@xw.func`` functions 导入函数 imports (also in the add-in's ``juesuan.conf`` sheet).
+UDF_MODULES = "juesuan.udf"
+#: ``module:function`` of the 绩效自评表 fill planner, ``plan_fill(grids) -> Plan``; looked up when used.
+FILL_PLANNER = "juesuan.perf:plan_fill"
+
+Action = Callable[[xw.Book], str]
+
+
+def _summary(report: Report, applied: xlwings_book.Applied, where: str) -> str:
+    s = report.summary
+    if not report.findings:
+        text = f"检查完成：{where}未发现问题。"
+    else:
+        text = (
+            f"检查完成：{where}发现 {s.errors} 个错误、{s.warnings} 个警告、{s.infos} 个提示，"
+            f"已标注 {applied.marked} 个单元格，详见“{RESULTS_SHEET}”表。"
+        )
+    if applied.restored:
+        text += f"\n上次标注、这次已没有问题的 {applied.restored} 个单元格已恢复原样。"
+    return text
+
+
+def _with_limits(book: xw.Book, text: str) -> str:
+    notes = xlwings_book.limits(xlwings_book.capabilities(book))
+    return "\n".join([text, *notes])
+
+
+def _check(book: xw.Book, sheets: set[str] | None) -> tuple[Report, xlwings_book.Applied]:
+    grids = xlwings_book.read_grids(book)
+    report = check_grids(grids, book.name, sheets=sheets)
+    applied = xlwings_book.apply_plan(book, plan_marks(report), scope=sheets)
+    return report, applied
+
+
+def check_sheet(book: xw.Book) -> str:
+    """检查本表: check the active sheet (reading the others for context) and mark only that sheet."""
+    name = book.sheets.active.name
+    if name in (RESULTS_SHEET, MARKS_SHEET):
+        return "请先切换到要检查的决算表，再点击“检查本表”。"
+    report, applied = _check(book, {name})
+    skipped = next((s.reason for s in report.skipped if s.sheet == name), None)
+    if skipped is not None:
+        return _with_limits(book, f"“{name}”不是可识别的决算表：{skipped}")
+    return _with_limits(book, _summary(report, applied, f"“{name}”"))
+
+
+def check_all(book: xw.Book) -> str:
+    """检查全部: every sheet and the cross-table rules."""
+    report, applied = _check(book, None)
+    text = _summary(report, applied, f"{len(report.tables)} 张表中")
+    if report.skipped:
+        text += "\n未识别的工作表：" + "、".join(s.sheet for s in report.skipped)
+    return _with_limits(book, text)
+
+
+def _fill_planner() -> Callable[[list[Grid]], Plan] | None:
+    module_name, _, function = FILL_PLANNER.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, function, None)
+
+
+def fill_derived(book: xw.Book) -> str:
+    """填充派生列: write 执行率/得分 into the 绩效自评表 via the fill planner, keeping earlier marks."""
+    planner = _fill_planner()
+    if planner is None:
+        return (
+            "“填充派生列”暂不可用：当前安装的 juesuan 还没有绩效自评表填充功能"
+            f"（{FILL_PLANNER.replace(':', '.')}）。请升级 juesuan 后再试。"
+        )
+    plan = planner(xlwings_book.read_grids(book))
+    if not plan.actions:
+        return "没有找到需要填充的绩效自评表派生列。"
+    applied = xlwings_book.apply_plan(book, plan, scope=set())
+    return _with_limits(book, f"已填充 {applied.blocks} 处派生列，填入的单元格标为绿色。")
+
+
+def clear_marks(book: xw.Book) -> str:
+    """清除标注: restore fills and notes, delete 审核结果; values stay."""
+    restored = xlwings_book.clear_marks(book)
+    if not restored:
+        return "工作簿中没有本工具的标注。"
+    return _with_limits(book, f"已清除 {restored} 个单元格的标注，恢复了原来的底色和批注，并删除了“{RESULTS_SHEET}”表。")
+
+
+def show_results(book: xw.Book) -> str:
+    """审核结果: go to the results sheet."""
+    for sheet in book.sheets:
+        if sheet.name == RESULTS_SHEET:
+            sheet.activate()
+            return ""
+    return f"还没有“{RESULTS_SHEET}”表：请先点击“检查本表”或“检查全部”。"
+
+
+def import_udfs(book: xw.Book) -> str:
+    """导入函数: generate the VBA wrappers of ``juesuan.udf`` into the add-in (xlwings' import) and save it."""
+    if not sys.platform.startswith("win") or not xlwings_book.capabilities(book).read_formats:
+        return "导入函数需要 Windows 版 Excel。在其他环境中，请在命令行使用 juesuan check / juesuan fill。"
+    try:
+        addin = book.app.books[ADDIN_NAME]
+    except KeyError:
+        return f"没有找到已加载的 {ADDIN_NAME}：请先在命令行运行 juesuan addin install，然后重新启动 Excel。"
+    from xlwings.udfs import import_udfs as xlwings_import_udfs
+
+    xlwings_import_udfs(UDF_MODULES, addin.api)
+    addin.save()
+    module = importlib.import_module(UDF_MODULES)
+    names = sorted(f.__xlfunc__["name"] for f in vars(module).values() if hasattr(f, "__xlfunc__"))
+    return f"已导入 {len(names)} 个函数：{'、'.join(names)}。\n在单元格中输入 =EXECRATE(…) 等公式即可使用。"
+
+
+def about(book: xw.Book) -> str:
+    """关于: versions and where the help is."""
+    return (
+        f"决算审核 juesuan {__version__}（xlwings {xw.__version__}）\n"
+        f"Python：{sys.executable}\n"
+        "按钮与函数的说明见 juesuan 的文档 docs/addin.md；检查文件也可在命令行运行 juesuan check。"
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    "btnCheckSheet": check_sheet,
+    "btnCheckAll": check_all,
+    "btnFill": fill_derived,
+    "btnClear": clear_marks,
+    "btnResults": show_results,
+    "btnImportUdfs": import_udfs,
+    "btnAbout": about,
+}
+
+
+def dispatch(control_id: str, book: xw.Book | None = None) -> str:
+    """Run the action of a ribbon button and show its message in Excel; returns the message.
+
+    Errors become a message too, never a Python traceback box: errors before editing leave the workbook
+    untouched (planning happens first), errors while editing say how to recover."""
+    book = book if book is not None else xw.Book.caller()
+    action = ACTIONS.get(control_id)
+    if action is None:
+        message = f"未知的按钮：{control_id}。请重新安装加载项（juesuan addin install）。"
+    else:
+        try:
+            message = action(book)
+        except xlwings_book.ApplyError as exc:
+            message = str(exc)
+        except Exception as exc:  # any failure before the first edit: say so, keep the details for support
+            traceback.print_exc()
+            message = f"操作没有完成，工作簿未被修改。\n原因：{exc}"
+    if message:
+        book.app.alert(message, title=TITLE)
+    return message

@@ -1,0 +1,525 @@
+"""Excel worksheet functions (``=EXECRATE(B5:B40, C5:C40)`` …) for 绩效自评表.
+
+Thin wrappers: each function turns cells into ``Decimal``/text, calls :mod:`juesuan.perf` and turns the
+answer back into a cell value. What they add is what a worksheet needs and the core must not care about:
+
+* **one formula per column.** Every data argument may be a single cell or a range (a 2-D list, ``ndim=2``);
+  ranges broadcast against single cells (a column of 分值 against one 分值), and the result has the shape
+  of the largest argument. Scalars in give a scalar out. One array formula per table column is far cheaper
+  than thousands of single-cell calls (excel-integration.md §2.4).
+* **defined results, never a traceback.** Blank cells (``None``, ``""``, ``—``, ``-``, ``/``) give ``""``
+  (not applicable); text that should be a number gives ``#非数字``; a zero denominator ``#DIV/0!``; an Excel
+  error in an input is passed on unchanged (``#N/A``); a bad option ``#参数错误``.
+* **xlwings' rules.** On Linux the decorators are identity functions, so these are plain functions in
+  tests; under COM the type hints become converters, hence ``Any`` (registered with xlwings as the default
+  converter) rather than precise types. Docstrings and ``doc=`` texts are the Excel function wizard help and
+  are cut at 255 characters by xlwings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import xlwings as xw
+from pydantic import ValidationError
+
+from .numbers import NotANumber, parse_number, round_half_up
+from .perf.indicator import MET, NOT_MET, PARTIAL, IndValue, completion, completion_ratio, parse_value
+from .perf.profile import DEFAULT_PROFILE, GradeBands, ScoringProfile
+from .perf.scoring import (
+    PerfInputError,
+    ZeroDenominatorError,
+    check_indicator,
+    exec_rate,
+    exec_score,
+    fund_check,
+    perf_total,
+    share,
+    suggested_score,
+    weight_check,
+    yoy,
+)
+
+__all__ = [
+    "ERR_ARG",
+    "ERR_DIV0",
+    "ERR_NUM",
+    "ERR_SHAPE",
+    "ERR_VALUE",
+    "EXECRATE",
+    "EXECSCORE",
+    "FUNDCHECK",
+    "INDCHECK",
+    "INDMET",
+    "INDNUM",
+    "INDOP",
+    "INDRATE",
+    "INDSCORE",
+    "INDSTATUS",
+    "INDUNIT",
+    "PERFGRADE",
+    "PERFTOTAL",
+    "SHARE",
+    "WEIGHTCHECK",
+    "YOY",
+]
+
+ERR_DIV0 = "#DIV/0!"
+ERR_NUM = "#非数字"
+ERR_VALUE = "#数值无效"
+ERR_ARG = "#参数错误"
+ERR_SHAPE = "#区域大小不一致"
+
+CATEGORY = "决算审核"
+_EXCEL_ERROR = re.compile(
+    r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)"
+)
+
+
+class _CellError(Exception):
+    """Stops one computation; ``text`` is what the cell (or the whole formula) shows instead."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+# --- cell conversion --------------------------------------------------------------------------------
+
+
+def _excel_error(cell: object) -> None:
+    if isinstance(cell, str) and _EXCEL_ERROR.fullmatch(cell.strip()):
+        raise _CellError(cell.strip())
+
+
+def _number(cell: object) -> Decimal | None:
+    """A cell as an amount; ``None`` when blank. COM floats keep their shortest repr (51368.15)."""
+    _excel_error(cell)
+    if isinstance(cell, (dt.date, dt.datetime)):
+        raise _CellError(ERR_NUM)
+    try:
+        return parse_number(cell)
+    except NotANumber:
+        raise _CellError(ERR_NUM) from None
+
+
+def _text(cell: object) -> str:
+    """A cell as the text a 指标值 parser reads: 95.0 → ``95``, a date → ``2023年12月31日``."""
+    _excel_error(cell)
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell).upper()
+    if isinstance(cell, float):
+        return format(Decimal(repr(cell)).normalize(), "f")
+    if isinstance(cell, Decimal):
+        return format(cell, "f")
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return f"{cell.year}年{cell.month}月{cell.day}日"
+    return str(cell)
+
+
+def _value(cell: object, nature: object = None, unit: object = None) -> IndValue:
+    nature_text = _text(nature)
+    unit_text = _text(unit)
+    return parse_value(_text(cell), nature_text or None, unit_text or None)
+
+
+def _out(result: object) -> object:
+    """Core answers to cell values: ``None`` → ``""``, ``Decimal`` → float (Excel has only doubles)."""
+    if result is None:
+        return ""
+    if isinstance(result, Decimal):
+        return float(result)
+    return result
+
+
+# --- options -----------------------------------------------------------------------------------------
+
+
+def _option_int(value: object, default: int, low: int, high: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = parse_number(value)
+    except NotANumber:
+        raise _CellError(ERR_ARG) from None
+    if number is None or number != number.to_integral_value() or not low <= number <= high:
+        raise _CellError(ERR_ARG)
+    return int(number)
+
+
+def _option_bool(value: object, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().upper()
+    if text in ("TRUE", "是", "1"):
+        return True
+    if text in ("FALSE", "否", "0"):
+        return False
+    raise _CellError(ERR_ARG)
+
+
+def _profile(le_rule: object = None, decimals: object = None) -> ScoringProfile:
+    """The default profile with the worksheet's ``≤`` rule and decimals, validated like any profile."""
+    rule = "zero" if le_rule is None or le_rule == "" else str(le_rule).strip().lower()
+    places = _option_int(decimals, DEFAULT_PROFILE.decimals, 0, 6)
+    try:
+        return DEFAULT_PROFILE.replace(le_exceeded=rule, decimals=places)
+    except ValidationError:
+        raise _CellError(ERR_ARG) from None
+
+
+# --- shapes ------------------------------------------------------------------------------------------
+
+
+def _grid(arg: object) -> list[list[object]] | None:
+    """A range argument as a rectangular 2-D list; ``None`` for a single value. A flat list is a column."""
+    if not isinstance(arg, (list, tuple)):
+        return None
+    if not arg:
+        return [[None]]
+    rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in arg]
+    if any(len(row) != len(rows[0]) or not row for row in rows):
+        raise _CellError(ERR_SHAPE)
+    return rows
+
+
+def _cell(compute: Callable[..., object], *cells: object) -> object:
+    """One result cell: the core's answer, or the defined text for bad input."""
+    try:
+        return _out(compute(*cells))
+    except _CellError as error:
+        return error.text
+    except ZeroDenominatorError:
+        return ERR_DIV0
+    except PerfInputError:
+        return ERR_VALUE
+
+
+def _broadcast(compute: Callable[..., object], *args: object) -> object:
+    """Apply ``compute`` cell by cell; ranges of one row or column stretch to the others' shape."""
+    grids = [_grid(arg) for arg in args]
+    if all(grid is None for grid in grids):
+        return _cell(compute, *args)
+    shapes = [(len(grid), len(grid[0])) for grid in grids if grid is not None]
+    n_rows, n_cols = max(r for r, _ in shapes), max(c for _, c in shapes)
+    if any(r not in (1, n_rows) or c not in (1, n_cols) for r, c in shapes):
+        raise _CellError(ERR_SHAPE)
+
+    def pick(arg: object, grid: list[list[object]] | None, i: int, j: int) -> object:
+        if grid is None:
+            return arg
+        return grid[i if len(grid) > 1 else 0][j if len(grid[0]) > 1 else 0]
+
+    return [
+        [_cell(compute, *(pick(arg, grid, i, j) for arg, grid in zip(args, grids, strict=True))) for j in range(n_cols)]
+        for i in range(n_rows)
+    ]
+
+
+def _cells(arg: object) -> list[object]:
+    """All cells of an argument, row by row (for the functions that add up a range)."""
+    grid = _grid(arg)
+    return [arg] if grid is None else [cell for row in grid for cell in row]
+
+
+def _safe(udf: Callable[..., object]) -> Callable[..., object]:
+    """A bad option or mismatched ranges make the whole formula show one error text."""
+
+    @functools.wraps(udf)
+    def wrapper(*args: Any) -> object:
+        try:
+            return udf(*args)
+        except _CellError as error:
+            return error.text
+
+    return wrapper
+
+
+# --- funds ---------------------------------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("budget", ndim=2, err_to_str=True, doc="全年预算数（调整后预算数）A，可选整列")
+@xw.arg("executed", ndim=2, err_to_str=True, doc="全年执行数 B，可选整列")
+@xw.arg("decimals", doc="百分数保留的小数位，默认 2（即 0.00%）")
+@xw.arg("as_percent", doc="TRUE（默认）返回比例，单元格设百分比格式；FALSE 返回 99.93 这样的百分数")
+@_safe
+def EXECRATE(budget: Any, executed: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
+    """执行率 = 全年执行数 ÷ 全年预算数（不是年初预算数），四舍五入。
+    预算与执行均为 0 返回空；预算为 0 而有执行数返回 #DIV/0!。"""
+    places = _option_int(decimals, 2, 0, 10)
+    percent = _option_bool(as_percent, True)
+
+    def compute(a: object, b: object) -> Decimal | None:
+        budget_a, executed_b = _number(a), _number(b)
+        if budget_a is None or executed_b is None:
+            return None
+        rate = exec_rate(budget_a, executed_b, places + 2)
+        return rate if rate is None or percent else rate * 100
+
+    return _broadcast(compute, budget, executed)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("budget", ndim=2, err_to_str=True, doc="全年预算数（调整后预算数）A，可选整列")
+@xw.arg("executed", ndim=2, err_to_str=True, doc="全年执行数 B，可选整列")
+@xw.arg("weight", ndim=2, err_to_str=True, doc="预算执行分值，默认 10；可为一列")
+@xw.arg("decimals", doc="得分保留的小数位，默认 2")
+@_safe
+def EXECSCORE(budget: Any, executed: Any, weight: Any = 10, decimals: Any = 2) -> Any:
+    """预算执行得分 = ROUND(分值 × MIN(执行数 ÷ 预算数, 1), 2)，如 99.93% → 9.99。分值为空的行返回空。"""
+    places = _option_int(decimals, 2, 0, 6)
+
+    def compute(a: object, b: object, w: object) -> Decimal | None:
+        budget_a, executed_b, points = _number(a), _number(b), _number(w)
+        if budget_a is None or executed_b is None or points is None:
+            return None
+        return exec_score(budget_a, executed_b, points, places)
+
+    return _broadcast(compute, budget, executed, weight)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("total", ndim=2, err_to_str=True, doc="总额行（可选一整行：年初、A、B）")
+@xw.arg("*parts", ndim=2, err_to_str=True, doc="各资金来源行")
+@_safe
+def FUNDCHECK(total: Any, *parts: Any) -> Any:
+    """资金来源核对：总额 − Σ 各来源，0 为相符。空单元格按 0 计；全部为空返回空。"""
+
+    def compute(t: object, *ps: object) -> Decimal | None:
+        amount = _number(t)
+        sources = [_number(p) for p in ps]
+        if amount is None and all(source is None for source in sources):
+            return None
+        return fund_check(amount, sources)
+
+    return _broadcast(compute, total, *parts)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("part", ndim=2, err_to_str=True, doc="部分数，可选整列")
+@xw.arg("total", ndim=2, err_to_str=True, doc="合计数（分母），可为单个单元格")
+@xw.arg("decimals", doc="百分数保留的小数位，默认 2")
+@xw.arg("as_percent", doc="TRUE（默认）返回比例；FALSE 返回百分数")
+@_safe
+def SHARE(part: Any, total: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
+    """占比 = 部分 ÷ 合计，四舍五入。两者均为 0 返回空；合计为 0 而部分不为 0 返回 #DIV/0!。"""
+    places = _option_int(decimals, 2, 0, 10)
+    percent = _option_bool(as_percent, True)
+
+    def compute(p: object, t: object) -> Decimal | None:
+        part_value, total_value = _number(p), _number(t)
+        if part_value is None or total_value is None:
+            return None
+        ratio = share(part_value, total_value, places + 2)
+        return ratio if ratio is None or percent else ratio * 100
+
+    return _broadcast(compute, part, total)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("current", ndim=2, err_to_str=True, doc="本年数，可选整列")
+@xw.arg("previous", ndim=2, err_to_str=True, doc="上年数，可选整列")
+@xw.arg("decimals", doc="百分数保留的小数位，默认 2")
+@xw.arg("as_percent", doc="TRUE（默认）返回比例；FALSE 返回百分数")
+@_safe
+def YOY(current: Any, previous: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
+    """增减率 = (本年 − 上年) ÷ 上年，正为增长、负为下降。上年为 0 而本年大于 0 按“增长100.00%”返回 1。"""
+    places = _option_int(decimals, 2, 0, 10)
+    percent = _option_bool(as_percent, True)
+
+    def compute(c: object, p: object) -> Decimal | None:
+        this_year, last_year = _number(c), _number(p)
+        if this_year is None or last_year is None:
+            return None
+        rate = yoy(this_year, last_year, places + 2)
+        return rate if rate is None or percent else rate * 100
+
+    return _broadcast(compute, current, previous)
+
+
+# --- indicator values --------------------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("value", ndim=2, err_to_str=True, doc="指标值或完成值，可选整列")
+@xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质（≥ ≤ ＝ 定性…）；无此列可填二级指标名（含“成本”则裸数按 ≤）")
+@_safe
+def INDOP(value: Any, nature: Any = None) -> Any:
+    """指标值的运算符：>=、<=、=、>、<、~=、between 或 qual（定性）；空单元格返回空。"""
+    return _broadcast(lambda v, n: _value(v, n).op, value, nature)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("value", ndim=2, err_to_str=True, doc="指标值或完成值，可选整列")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@_safe
+def INDNUM(value: Any, unit: Any = None) -> Any:
+    """指标值中的数值（如 $\\geq 95\\%$ → 95，≥1.3万人 → 1.3）；定性或空返回空。"""
+    return _broadcast(lambda v, u: _value(v, None, u).number, value, unit)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("value", ndim=2, err_to_str=True, doc="指标值或完成值，可选整列")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@_safe
+def INDUNIT(value: Any, unit: Any = None) -> Any:
+    """指标值的单位（如 184.79 万 元 → 万元，≥95% → %）；无单位返回空。"""
+    return _broadcast(lambda v, u: _value(v, None, u).unit, value, unit)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("target", ndim=2, err_to_str=True, doc="指标值（年度指标值），可选整列")
+@xw.arg("actual", ndim=2, err_to_str=True, doc="完成值（实际完成值），可选整列")
+@xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@_safe
+def INDSTATUS(target: Any, actual: Any, nature: Any = None, unit: Any = None) -> Any:
+    """完成状态：达成、部分达成、未达成、需判断 或 缺完成值。"""
+    return _broadcast(lambda t, a, n, u: completion(_value(t, n, u), _value(a)), target, actual, nature, unit)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("target", ndim=2, err_to_str=True, doc="指标值（年度指标值），可选整列")
+@xw.arg("actual", ndim=2, err_to_str=True, doc="完成值（实际完成值），可选整列")
+@xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@_safe
+def INDMET(target: Any, actual: Any, nature: Any = None, unit: Any = None) -> Any:
+    """是否达成：TRUE 达成，FALSE 未达成，“部分” 部分达成；无法判断或缺完成值返回空。"""
+    answers = {MET: True, NOT_MET: False, PARTIAL: "部分"}
+    return _broadcast(
+        lambda t, a, n, u: answers.get(completion(_value(t, n, u), _value(a))), target, actual, nature, unit
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("target", ndim=2, err_to_str=True, doc="指标值，可选整列")
+@xw.arg("actual", ndim=2, err_to_str=True, doc="完成值，可选整列")
+@xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
+@xw.arg("decimals", doc="完成率保留的小数位，默认 2")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@_safe
+def INDRATE(target: Any, actual: Any, nature: Any = None, decimals: Any = 2, unit: Any = None) -> Any:
+    """完成率：≥、=、> 指标为完成值 ÷ 指标值，≤、< 指标为指标值 ÷ 完成值；定性达成为 1；无法计算返回空。"""
+    places = _option_int(decimals, 2, 0, 10)
+
+    def compute(t: object, a: object, n: object, u: object) -> Decimal | None:
+        ratio = completion_ratio(_value(t, n, u), _value(a))
+        return None if ratio is None else round_half_up(ratio, places)
+
+    return _broadcast(compute, target, actual, nature, unit)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("weight", ndim=2, err_to_str=True, doc="分值，可选整列或单个分值")
+@xw.arg("target", ndim=2, err_to_str=True, doc="指标值，可选整列")
+@xw.arg("actual", ndim=2, err_to_str=True, doc="完成值，可选整列")
+@xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
+@xw.arg("le_rule", doc="≤ 指标超出时：\"zero\"（默认，记 0 分）或 \"proportional\"（分值 × 指标值 ÷ 完成值）")
+@xw.arg("decimals", doc="得分保留的小数位，默认 2")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@_safe
+def INDSCORE(
+    weight: Any, target: Any, actual: Any, nature: Any = None, le_rule: Any = "zero", decimals: Any = 2,
+    unit: Any = None,
+) -> Any:
+    """建议得分：达成得满分；未达成按 分值 × 完成率；定性“部分达成”建议 70%；需人工判断时返回空。"""
+    profile = _profile(le_rule, decimals)
+
+    def compute(w: object, t: object, a: object, n: object, u: object) -> Decimal | None:
+        points = _number(w)
+        if points is None:
+            return None
+        return suggested_score(points, _value(t, n, u), _value(a), profile)
+
+    return _broadcast(compute, weight, target, actual, nature, unit)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("weight", ndim=2, err_to_str=True, doc="分值，可选整列")
+@xw.arg("score", ndim=2, err_to_str=True, doc="得分，可选整列")
+@xw.arg("target", ndim=2, err_to_str=True, doc="指标值，可选整列")
+@xw.arg("actual", ndim=2, err_to_str=True, doc="完成值，可选整列")
+@xw.arg("reason", ndim=2, err_to_str=True, doc="未完成原因分析列（可省略）")
+@xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
+@xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
+@xw.arg("le_rule", doc="≤ 指标超出时的计分规则：\"zero\"（默认）或 \"proportional\"")
+@_safe
+def INDCHECK(
+    weight: Any, score: Any, target: Any, actual: Any, reason: Any = None, nature: Any = None, unit: Any = None,
+    le_rule: Any = "zero",
+) -> Any:
+    """指标行核对代码：OK、NO_SCORE、SCORE>WEIGHT、NO_ACTUAL、UNIT_MISMATCH、NEEDS_JUDGMENT、MET_CUT_NO_REASON、EQ_EXCEEDED、OVER_NO_REASON、NOTMET_FULL、NOTMET_NO_REASON、NOT_PROPORTIONAL；无分值的行返回空。"""
+    profile = _profile(le_rule)
+
+    def compute(w: object, s: object, t: object, a: object, r: object, n: object, u: object) -> str | None:
+        code = check_indicator(_number(w), _number(s), _value(t, n, u), _value(a), _text(r), profile)
+        return None if code is None else code.value
+
+    return _broadcast(compute, weight, score, target, actual, reason, nature, unit)
+
+
+# --- totals --------------------------------------------------------------------------------------------
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("scores", ndim=2, err_to_str=True, doc="各指标得分区域")
+@xw.arg("budget_score", err_to_str=True, doc="预算执行得分（可省略）")
+@xw.arg("include_budget", doc="TRUE（默认）总分含预算执行得分（泸州、株洲）；FALSE 仅指标得分（贵州，满分 90）")
+@_safe
+def PERFTOTAL(scores: Any, budget_score: Any = None, include_budget: Any = True) -> Any:
+    """总分 = Σ 指标得分（+ 预算执行得分）。空单元格不计。"""
+    include = _option_bool(include_budget, True)
+    values = [_number(cell) for cell in _cells(scores)]
+    return _out(perf_total(values, _number(budget_score), include))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("weights", ndim=2, err_to_str=True, doc="各指标分值区域")
+@xw.arg("expected", doc="应有的分值合计，默认 90（指标部分）")
+@_safe
+def WEIGHTCHECK(weights: Any, expected: Any = 90) -> Any:
+    """分值合计 − 应有合计：0 为相符，负数说明缺行或漏填分值。"""
+    target = _number(expected)
+    if target is None:
+        raise _CellError(ERR_ARG)
+    return _out(weight_check([_number(cell) for cell in _cells(weights)], target))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("total", ndim=2, err_to_str=True, doc="百分制总分，可选整列")
+@xw.arg("thresholds", doc="等级分数线，默认 \"90,80,60\"")
+@xw.arg("labels", doc="等级名称，默认 \"优,良,中,差\"（比分数线多一个）")
+@_safe
+def PERFGRADE(total: Any, thresholds: Any = "90,80,60", labels: Any = None) -> Any:
+    """等级：默认 优 ≥ 90、良 ≥ 80、中 ≥ 60、差 < 60（分数线可设置）。贵州总分不含预算执行得分，须先加上。"""
+    bands = _bands(thresholds, labels)
+
+    def compute(t: object) -> str | None:
+        points = _number(t)
+        return None if points is None else bands.grade(points)
+
+    return _broadcast(compute, total)
+
+
+def _bands(thresholds: object, labels: object) -> GradeBands:
+    spec = "90,80,60" if thresholds is None or thresholds == "" else thresholds
+    if isinstance(spec, (int, float)):
+        spec = _text(spec)
+    names = None if labels is None or labels == "" else labels
+    try:
+        return GradeBands.from_thresholds(spec, names)  # type: ignore[arg-type]
+    except (ValidationError, ValueError, TypeError):
+        raise _CellError(ERR_ARG) from None
