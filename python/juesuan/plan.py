@@ -131,7 +131,8 @@ def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
     """Rows of the 审核结果 sheet (header first) and the link target of each data row."""
     rows: list[list[Any]] = [list(RESULTS_HEADER)]
     links = []
-    for i, f in enumerate(report.findings, 1):
+    rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+    for i, f in enumerate(sorted(report.findings, key=lambda f: rank[f.severity]), 1):
         rows.append([
             i, f.severity.label, f.rule, f.sheet, f.cell,
             _num(f.expected), _num(f.actual), _num(f.difference), f.message, compact_refs(f.related),

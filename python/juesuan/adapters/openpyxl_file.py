@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.workbook.workbook import Workbook as BookType
@@ -146,8 +146,15 @@ def _write_results(book: BookType, action: Action) -> None:
         severity = ws.cell(i, 2)
         if severity.value in colours:
             severity.fill = _solid(colours[severity.value])
-    for col, width in zip(range(1, 11), (6, 8, 10, 18, 8, 14, 14, 10, 90, 40)):
+    widths = (6, 8, 9, 16, 8, 12, 12, 10, 60, 30)
+    for col, width in zip(range(1, 11), widths):
         ws.column_dimensions[get_column_letter(col)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+        lines = max(_wrapped_lines(str(row[8].value or ""), widths[8]), _wrapped_lines(str(row[9].value or ""), widths[9]))
+        ws.row_dimensions[row[0].row].height = 15 * lines
     for col in (6, 7, 8):
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell.number_format = "#,##0.00"
@@ -158,6 +165,12 @@ def _write_results(book: BookType, action: Action) -> None:
     ws.print_title_rows = "1:1"
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines a wrapped cell needs: CJK characters are about two column-width units wide."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(width - 1, 1)))
 
 
 def apply_to_book(book: BookType, plan: Plan) -> None:
