@@ -8,15 +8,21 @@ from .findings import Finding, Report, Severity, Skipped, TableRef
 from .grid import Grid, a1
 from .recognise import NotATable, recognise
 from .rules import load_catalogue, run
+from .perf.checks import check_perf
+from .perf.model import PerfTable
+from .perf.recognise import recognise_perf
 from .tables import Table
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
 
-def recognise_all(grids: list[Grid]) -> tuple[dict[str, Table], list[TableRef], list[Skipped], list[Finding]]:
-    """Tables by kind (first occurrence wins for cross-table rules), their refs, the skipped sheets, and a
-    finding for each duplicate table."""
+def recognise_all(
+    grids: list[Grid], profile: str | None = None
+) -> tuple[dict[str, Table], list[PerfTable], list[TableRef], list[Skipped], list[Finding]]:
+    """决算 tables by kind (first occurrence wins for cross-table rules), 绩效自评 tables, the refs of both,
+    the skipped sheets, and a finding for each duplicate 决算 table."""
     tables: dict[str, Table] = {}
+    perf: list[PerfTable] = []
     refs: list[TableRef] = []
     skipped: list[Skipped] = []
     extra: list[Finding] = []
@@ -24,7 +30,12 @@ def recognise_all(grids: list[Grid]) -> tuple[dict[str, Table], list[TableRef], 
         try:
             table = recognise(grid)
         except NotATable as exc:
-            skipped.append(Skipped(sheet=grid.sheet, reason=str(exc)))
+            found = recognise_perf(grid, profile=profile)
+            if found:
+                perf += found
+                refs += [t.ref() for t in found]
+            else:
+                skipped.append(Skipped(sheet=grid.sheet, reason=str(exc).replace("部门决算公开表", "部门决算公开表或绩效自评表")))
             continue
         refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title, top_left=a1(*table.title_cell)))
         if table.kind in tables:
@@ -36,20 +47,21 @@ def recognise_all(grids: list[Grid]) -> tuple[dict[str, Table], list[TableRef], 
             ))
             continue
         tables[table.kind] = table
-    return tables, refs, skipped, extra
+    return tables, perf, refs, skipped, extra
 
 
-def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None) -> Report:
+def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None, profile: str | None = None) -> Report:
     """The audit of a whole workbook. ``sheets`` limits the findings reported (检查本表), while every
-    sheet is still read so cross-table rules have their data."""
-    tables, refs, skipped, findings = recognise_all(grids)
+    sheet is still read so cross-table rules have their data. ``profile`` forces a 绩效 scoring profile."""
+    tables, perf, refs, skipped, findings = recognise_all(grids, profile)
     findings += run(load_catalogue(), tables)
+    findings += check_perf(perf)
     if sheets is not None:
         findings = [f for f in findings if f.sheet in sheets]
     return Report(file=file, tables=refs, skipped=skipped, findings=findings).finish()
 
 
-def check_file(path: str | Path) -> Report:
+def check_file(path: str | Path, *, profile: str | None = None) -> Report:
     from .read import read_workbook
 
-    return check_grids(read_workbook(path), str(path))
+    return check_grids(read_workbook(path), str(path), profile=profile)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,12 +19,16 @@ from .read import SUPPORTED, InputError
 __all__ = ["main"]
 
 SHOWN = 40  # findings listed on the terminal; the rest are in the report and the marked copy
+PROFILE_NAMES = ["gz_project", "lz_project", "lz_dept", "zz_project", "zz_dept"]
 
 
 def _summary(report: Report, out: Path | None, json_path: Path | None) -> str:
     lines = [f"文件：{report.file}"]
-    if report.tables:
+    if 0 < len(report.tables) <= 12:
         lines.append(f"识别 {len(report.tables)} 张表：" + "；".join(f"{t.sheet}（{t.table}）" for t in report.tables))
+    elif report.tables:
+        kinds = Counter(t.table for t in report.tables)
+        lines.append(f"识别 {len(report.tables)} 张表：" + "；".join(f"{k} {n} 张" for k, n in kinds.items()))
     for s in report.skipped:
         lines.append(f"跳过工作表“{s.sheet}”：{s.reason}")
     s = report.summary
@@ -42,10 +47,10 @@ def _summary(report: Report, out: Path | None, json_path: Path | None) -> str:
     return "\n".join(lines)
 
 
-def _check_one(path: Path, json_path: Path | None, out: Path | None) -> Report:
+def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None) -> Report:
     from .check import check_file
 
-    report = check_file(path)
+    report = check_file(path, profile=profile)
     if out is not None:
         from .adapters.openpyxl_file import apply_plan
         from .plan import plan_marks
@@ -70,7 +75,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 def cmd_check(args: argparse.Namespace) -> int:
     files = _expand(args.files)
     if len(files) == 1 and not args.out_dir:
-        report = _check_one(files[0], args.json, args.out)
+        report = _check_one(files[0], args.json, args.out, args.profile)
         print(_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
@@ -87,7 +92,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             json_path = args.out_dir / f"{path.stem}.report.json"
             out = args.out_dir / f"{path.stem}.checked.xlsx"
         try:
-            report = _check_one(path, json_path, out)
+            report = _check_one(path, json_path, out, args.profile)
         except InputError as exc:
             rows.append(f"{path}\t无法使用：{exc}")
             worst = 2
@@ -110,7 +115,8 @@ def cmd_clear(args: argparse.Namespace) -> int:
 def cmd_fill(args: argparse.Namespace) -> int:
     from .fill import fill_file
 
-    written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators)
+    written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators,
+                        profile=args.profile)
     print(f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}")
     return 0
 
@@ -153,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--out", type=Path, metavar="标注副本.xlsx", help="写出标注副本（错误标红、警告标黄、附批注和“审核结果”表）；原文件不变")
     check.add_argument("--out-dir", type=Path, metavar="目录", help="批量检查时，每个文件的标注副本和报告写到此目录")
     check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
+    check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
     check.set_defaults(func=cmd_check)
 
     fill = sub.add_parser("fill", help="填充绩效自评表的派生列（执行率、得分、总分、等级）")
@@ -161,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("--formulas", action="store_true", help="写入 Excel 公式而不是数值")
     fill.add_argument("--overwrite", action="store_true", help="允许覆盖已有数值（从不覆盖用户自己的公式以外的内容，除非指定此项）")
     fill.add_argument("--indicators", action="store_true", help="同时填写指标的建议得分")
+    fill.add_argument("--profile", choices=PROFILE_NAMES, help="评分口径（默认按表样自动判断）")
     fill.set_defaults(func=cmd_fill)
 
     clear = sub.add_parser("clear", help="清除 juesuan 的标注，恢复原有底色与批注")

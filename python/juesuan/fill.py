@@ -1,0 +1,39 @@
+"""Filling derived columns of a workbook file (``juesuan fill``): plan per sheet, apply once to a copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .plan import Plan, expand
+from .read import InputError, read_formulas, read_workbook
+
+__all__ = ["fill_file"]
+
+
+def fill_file(
+    src: str | Path, out: str | Path, *, formulas: bool = False, overwrite: bool = False, indicators: bool = False,
+    profile: str | None = None,
+) -> int:
+    """Write a copy of ``src`` with every recognised 绩效自评表 completed; returns the number of cells filled.
+    A user's own formula is never replaced; a non-empty value only with ``overwrite``."""
+    from .adapters.openpyxl_file import apply_to_book, open_copy, save_atomic
+    from .perf.fill import plan_fill
+    from .perf.recognise import recognise_perf
+
+    src, out = Path(src), Path(out)
+    grids = read_workbook(src)
+    sheet_formulas = read_formulas(src)
+    plan = Plan()
+    found = 0
+    for grid in grids:
+        grid.formulas = sheet_formulas.get(grid.sheet, {})
+        tables = recognise_perf(grid, profile=profile)
+        found += len(tables)
+        if tables:
+            plan.actions += plan_fill(grid, tables, formulas=formulas, overwrite=overwrite, indicator_scores=indicators).actions
+    if not found:
+        raise InputError("工作簿中没有可识别的绩效自评表，没有可填充的派生列")
+    book = open_copy(src)
+    apply_to_book(book, plan)
+    save_atomic(book, src, out)
+    return sum(len(expand(rect)) for action in plan.by_func("setRangeColor") for rect in action.cells)
