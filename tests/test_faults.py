@@ -145,7 +145,7 @@ def test_sheet_that_is_no_table_is_skipped_with_reason(tmp_path):
     save_workbook(book, path)
     report = check_file(path)
     assert [(s.sheet, s.reason) for s in report.skipped] == [
-        ("说明", "未识别为部门决算公开表：没有找到表名（如“收入支出决算总表”）或可辨认的表头"),
+        ("说明", "未识别为部门决算公开表或绩效自评表：没有找到表名（如“收入支出决算总表”“项目支出绩效自评表”）或可辨认的表头"),
         ("空白", "空工作表"),
     ]
 

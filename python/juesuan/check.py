@@ -35,7 +35,7 @@ def recognise_all(
                 perf += found
                 refs += [t.ref() for t in found]
             else:
-                skipped.append(Skipped(sheet=grid.sheet, reason=str(exc).replace("部门决算公开表", "部门决算公开表或绩效自评表")))
+                skipped.append(Skipped(sheet=grid.sheet, reason=str(exc)))
             continue
         refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title, top_left=a1(*table.title_cell)))
         if table.kind in tables:

@@ -88,7 +88,7 @@ def classify(grid: Grid) -> tuple[str, str, tuple[int, int]]:
             return kind, "", (0, 0)
     if not any(v is not None for row in grid.values for v in row):
         raise NotATable("空工作表")
-    raise NotATable("未识别为部门决算公开表：没有找到表名（如“收入支出决算总表”）或可辨认的表头")
+    raise NotATable("未识别为部门决算公开表或绩效自评表：没有找到表名（如“收入支出决算总表”“项目支出绩效自评表”）或可辨认的表头")
 
 
 def _unit(grid: Grid, last_row: int) -> str:
