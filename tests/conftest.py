@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import xlwings as xw
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "workbooks" / "samples"
@@ -29,3 +30,15 @@ def soffice() -> str | None:
 
 
 requires_libreoffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) 未安装")
+
+
+@pytest.fixture
+def remote(monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlwings' remote engine, registered for this test only (its key is read when xlwings is imported)."""
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    if "remote" not in xw.engines.engines_by_name:
+        from xlwings.pro import _xlremote
+
+        engine = xw.Engine(impl=_xlremote.engine)
+        monkeypatch.setattr(xw.engines, "engines", [*xw.engines.engines, engine])
+        monkeypatch.setattr(xw.engines, "engines_by_name", {**xw.engines.engines_by_name, "remote": engine})

@@ -169,3 +169,16 @@ def test_code_names_and_missing_parent(tmp_path):
     assert "“行政运行”" in c01[0].message and "“行政运行支出”" in c01[0].message
     c02 = [f for f in report.findings if f.rule == "C02"]
     assert [(f.sheet, f.cell) for f in c02] == [("收入决算表", locate(tables["公开02"], "2050803", "本年收入合计").replace("C", "A"))]
+
+
+def test_unmerged_headers_give_the_same_findings(tmp_path, sample_report):
+    """Merges undone (or never made, or unknown to the reader, as on xlwings' remote engine)."""
+    book = build_workbook(load_seed_tables())
+    for ws in book.worksheets:
+        for area in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(area))
+    save_workbook(book, tmp_path / "unmerged.xlsx")
+    report = check_file(tmp_path / "unmerged.xlsx")
+    assert {(f.rule, f.sheet, f.cell, f.expected) for f in report.findings} == {
+        (f.rule, f.sheet, f.cell, f.expected) for f in sample_report.findings
+    }

@@ -169,10 +169,16 @@ def _is_column_number_row(grid: Grid, row: int) -> bool:
     return len(nums) >= 2 and all(t.isdigit() for t in nums) and [int(t) for t in nums] == list(range(1, len(nums) + 1))
 
 
-def _path(grid: Grid, rows: range, col: int) -> list[str]:
+def _path(grid: Grid, rows: range, col: int, first_col: int) -> list[str]:
+    """The header words above an amount column, top to bottom. An empty cell in an upper header row belongs
+    to the group on its left (a merge that was undone, or never made), so it is read from there."""
+    leaf = max((r for r in rows if not _is_column_number_row(grid, r)), default=rows.stop - 1)
     out: list[str] = []
     for r in rows:
         text = clean_label(grid.header_text(r, col))
+        if not text and r < leaf:
+            left = next((c for c in range(col - 1, first_col - 1, -1) if grid.header_text(r, c)), None)
+            text = clean_label(grid.header_text(r, left)) if left is not None else ""
         if text and text != "栏次" and not text.isdigit() and (not out or out[-1] != text):
             out.append(text)
     return out
@@ -181,7 +187,7 @@ def _path(grid: Grid, rows: range, col: int) -> list[str]:
 def _match_columns(grid: Grid, rows: range, cols: range, spec: Columns) -> dict[str, int]:
     found: dict[str, int] = {}
     for c in cols:
-        path = _path(grid, rows, c)
+        path = _path(grid, rows, c, cols.start)
         if not path:
             continue
         for key, leaves, parent in spec:
@@ -253,7 +259,7 @@ def _parse_code_table(grid: Grid, kind: str, title_row: int) -> tuple[list[Line]
     name_col = next((c for c in range(code_col + 1, grid.n_cols) if grid.header_text(code_row, c).startswith("科目名称")), code_col + 1)
     first = code_row
     while first > title_row + 1 and any(grid.header_text(first - 1, c) for c in range(name_col + 1, grid.n_cols)) and not any(
-        "单位" in grid.text(first - 1, c) for c in range(grid.n_cols)
+        "单位：" in grid.text(first - 1, c) for c in range(grid.n_cols)
     ):
         first -= 1
     last = _header_end(grid, code_row)

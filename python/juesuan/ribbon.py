@@ -42,10 +42,11 @@ TITLE = "决算审核"
 ADDIN_NAME = "juesuan.xlam"
 #: The module whose ``@xw.func`` functions 导入函数 imports (also in the add-in's ``juesuan.conf`` sheet).
 UDF_MODULES = "juesuan.udf"
-#: ``module:function`` of the 绩效自评表 fill planner, ``plan_fill(grids) -> Plan``; looked up when used.
-FILL_PLANNER = "juesuan.perf:plan_fill"
+#: ``module:function`` of the 绩效自评表 fill planner, ``plan_fill(grid) -> Plan``; looked up when the button
+#: is used, so the add-in keeps working with a juesuan that has none.
+FILL_PLANNER = "juesuan.perf.fill:plan_fill"
 
-Action = Callable[[xw.Book], str]
+ButtonAction = Callable[[xw.Book], str]
 
 
 def _summary(report: Report, applied: xlwings_book.Applied, where: str) -> str:
@@ -67,11 +68,8 @@ def _with_limits(book: xw.Book, text: str) -> str:
     return "\n".join([text, *notes])
 
 
-def _check(book: xw.Book, sheets: set[str] | None) -> tuple[Report, xlwings_book.Applied]:
-    grids = xlwings_book.read_grids(book)
-    report = check_grids(grids, book.name, sheets=sheets)
-    applied = xlwings_book.apply_plan(book, plan_marks(report), scope=sheets)
-    return report, applied
+def _report(book: xw.Book, sheets: set[str] | None) -> Report:
+    return check_grids(xlwings_book.read_grids(book), book.name, sheets=sheets)
 
 
 def check_sheet(book: xw.Book) -> str:
@@ -79,23 +77,25 @@ def check_sheet(book: xw.Book) -> str:
     name = book.sheets.active.name
     if name in (RESULTS_SHEET, MARKS_SHEET):
         return "请先切换到要检查的决算表，再点击“检查本表”。"
-    report, applied = _check(book, {name})
+    report = _report(book, {name})
     skipped = next((s.reason for s in report.skipped if s.sheet == name), None)
     if skipped is not None:
         return _with_limits(book, f"“{name}”不是可识别的决算表：{skipped}")
+    applied = xlwings_book.apply_plan(book, plan_marks(report), scope={name})
     return _with_limits(book, _summary(report, applied, f"“{name}”"))
 
 
 def check_all(book: xw.Book) -> str:
     """检查全部: every sheet and the cross-table rules."""
-    report, applied = _check(book, None)
+    report = _report(book, None)
+    applied = xlwings_book.apply_plan(book, plan_marks(report))
     text = _summary(report, applied, f"{len(report.tables)} 张表中")
     if report.skipped:
         text += "\n未识别的工作表：" + "、".join(s.sheet for s in report.skipped)
     return _with_limits(book, text)
 
 
-def _fill_planner() -> Callable[[list[Grid]], Plan] | None:
+def _fill_planner() -> Callable[[Grid], Plan] | None:
     module_name, _, function = FILL_PLANNER.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -105,18 +105,26 @@ def _fill_planner() -> Callable[[list[Grid]], Plan] | None:
 
 
 def fill_derived(book: xw.Book) -> str:
-    """填充派生列: write 执行率/得分 into the 绩效自评表 via the fill planner, keeping earlier marks."""
+    """填充派生列: complete every 绩效自评表 (执行率, 得分, 总分, 等级) like ``juesuan fill``, keeping earlier
+    marks; filled cells turn green and a user's formula is never replaced."""
     planner = _fill_planner()
     if planner is None:
         return (
             "“填充派生列”暂不可用：当前安装的 juesuan 还没有绩效自评表填充功能"
             f"（{FILL_PLANNER.replace(':', '.')}）。请升级 juesuan 后再试。"
         )
-    plan = planner(xlwings_book.read_grids(book))
+    plan = Plan()
+    sheets = []
+    for grid in xlwings_book.read_grids(book):
+        actions = planner(grid).actions
+        if actions:
+            plan.actions += actions
+            sheets.append(grid.sheet)
     if not plan.actions:
-        return "没有找到需要填充的绩效自评表派生列。"
+        return "没有找到需要填充的绩效自评表派生列（已填好的单元格不会重复填写）。"
     applied = xlwings_book.apply_plan(book, plan, scope=set())
-    return _with_limits(book, f"已填充 {applied.blocks} 处派生列，填入的单元格标为绿色。")
+    where = f"“{'”“'.join(sheets)}”" if len(sheets) <= 3 else f"{len(sheets)} 张绩效自评表"
+    return _with_limits(book, f"已在{where}中填充 {applied.marked} 个单元格，填入的单元格标为绿色。")
 
 
 def clear_marks(book: xw.Book) -> str:
@@ -124,7 +132,8 @@ def clear_marks(book: xw.Book) -> str:
     restored = xlwings_book.clear_marks(book)
     if not restored:
         return "工作簿中没有本工具的标注。"
-    return _with_limits(book, f"已清除 {restored} 个单元格的标注，恢复了原来的底色和批注，并删除了“{RESULTS_SHEET}”表。")
+    text = f"已清除 {restored} 个单元格的标注，恢复了原来的底色和批注，并删除了“{RESULTS_SHEET}”表。"
+    return _with_limits(book, text)
 
 
 def show_results(book: xw.Book) -> str:
@@ -162,7 +171,7 @@ def about(book: xw.Book) -> str:
     )
 
 
-ACTIONS: dict[str, Action] = {
+ACTIONS: dict[str, ButtonAction] = {
     "btnCheckSheet": check_sheet,
     "btnCheckAll": check_all,
     "btnFill": fill_derived,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -182,16 +182,23 @@ def _profile(le_rule: object = None, decimals: object = None) -> ScoringProfile:
 # --- shapes ------------------------------------------------------------------------------------------
 
 
-def _grid(arg: object) -> list[list[object]] | None:
-    """A range argument as a rectangular 2-D list; ``None`` for a single value. A flat list is a column."""
+def _grid(arg: object) -> Sequence[Sequence[object]] | None:
+    """A range argument as rows of equal length; ``None`` for a single value. A flat list is a column.
+
+    COM hands over lists of lists already, so these are checked, not copied (100 000 rows, one call).
+    """
     if not isinstance(arg, (list, tuple)):
         return None
     if not arg:
         return [[None]]
-    rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in arg]
-    if any(len(row) != len(rows[0]) or not row for row in rows):
+    if not isinstance(arg[0], (list, tuple)):
+        if any(isinstance(cell, (list, tuple)) for cell in arg):
+            raise _CellError(ERR_SHAPE)
+        return [[cell] for cell in arg]
+    width = len(arg[0])
+    if not width or any(not isinstance(row, (list, tuple)) or len(row) != width for row in arg):
         raise _CellError(ERR_SHAPE)
-    return rows
+    return arg
 
 
 def _cell(compute: Callable[..., object], *cells: object) -> object:
@@ -215,16 +222,19 @@ def _broadcast(compute: Callable[..., object], *args: object) -> object:
     n_rows, n_cols = max(r for r, _ in shapes), max(c for _, c in shapes)
     if any(r not in (1, n_rows) or c not in (1, n_cols) for r, c in shapes):
         raise _CellError(ERR_SHAPE)
+    stretched = [_stretch(arg, grid, n_rows, n_cols) for arg, grid in zip(args, grids, strict=True)]
+    # _stretch made every row n_cols long: plain zip, since strict=True costs ~5 % on 100 000 rows
+    return [[_cell(compute, *cells) for cells in zip(*parts)] for parts in zip(*stretched)]  # noqa: B905
 
-    def pick(arg: object, grid: list[list[object]] | None, i: int, j: int) -> object:
-        if grid is None:
-            return arg
-        return grid[i if len(grid) > 1 else 0][j if len(grid[0]) > 1 else 0]
 
-    return [
-        [_cell(compute, *(pick(arg, grid, i, j) for arg, grid in zip(args, grids, strict=True))) for j in range(n_cols)]
-        for i in range(n_rows)
-    ]
+def _stretch(
+    arg: object, grid: Sequence[Sequence[object]] | None, n_rows: int, n_cols: int
+) -> list[Sequence[object]]:
+    """An argument as ``n_rows`` rows of ``n_cols`` cells (rows may be shared: they are only read)."""
+    if grid is None:
+        return [[arg] * n_cols] * n_rows
+    rows = grid if len(grid) == n_rows else list(grid) * n_rows
+    return [row if len(row) == n_cols else list(row) * n_cols for row in rows]
 
 
 def _cells(arg: object) -> list[object]:
@@ -256,8 +266,7 @@ def _safe(udf: Callable[..., object]) -> Callable[..., object]:
 @xw.arg("as_percent", doc="TRUE（默认）返回比例，单元格设百分比格式；FALSE 返回 99.93 这样的百分数")
 @_safe
 def EXECRATE(budget: Any, executed: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
-    """执行率 = 全年执行数 ÷ 全年预算数（不是年初预算数），四舍五入。
-    预算与执行均为 0 返回空；预算为 0 而有执行数返回 #DIV/0!。"""
+    """执行率 = 执行数 ÷ 全年预算数，四舍五入；均为 0 返回空，预算为 0 有执行数返回 #DIV/0!。"""
     places = _option_int(decimals, 2, 0, 10)
     percent = _option_bool(as_percent, True)
 
@@ -366,7 +375,7 @@ def INDOP(value: Any, nature: Any = None) -> Any:
 @xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
 @_safe
 def INDNUM(value: Any, unit: Any = None) -> Any:
-    """指标值中的数值（如 $\\geq 95\\%$ → 95，≥1.3万人 → 1.3）；定性或空返回空。"""
+    """指标值中的数值（如 ≥95% → 95，≥1.3万人 → 1.3）；定性或空返回空。"""
     return _broadcast(lambda v, u: _value(v, None, u).number, value, unit)
 
 

@@ -11,7 +11,7 @@ was there, also after the workbook was saved and reopened, and also on a file ma
 
 Two engines stand behind a ``Book``. Desktop Excel (COM, the ribbon) can do all of the above. xlwings' remote
 engine (xlwings Server, and the tests) queues actions on a values-only snapshot: it cannot read fills, note
-texts or merged areas, and it takes no union addresses. There the adapter degrades - colours go out as one
+texts, merged areas or formulas, and it takes no union addresses. There the adapter degrades - colours go out as one
 colour matrix per sheet, original fills are recorded as "no fill", notes are neither added nor changed - and
 :func:`limits` says so in words for the user.
 """
@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import xlwings as xw
 from xlwings.utils import int_to_rgb, rgb_to_hex
 
-from ..grid import Grid, a1, normalise_value, parse_a1
+from ..grid import Grid, a1, col_letter, normalise_value, parse_a1
 from ..plan import MARKS_SHEET, RESULTS_HEADER, RESULTS_SHEET, Action, Plan, expand, rectangles
 from .openpyxl_file import MARKS_HEADER
 
@@ -51,8 +52,8 @@ ADDRESS_LIMIT = 255
 COLOR_MATRIX_LIMIT = 10_000
 #: COM ``Interior.ColorIndex`` of a cell without fill.
 XL_COLOR_INDEX_NONE = -4142
-#: Columns of 审核结果 holding amounts, and the one that links to the cell.
-AMOUNT_COLUMNS = "F:H"
+#: Columns of 审核结果: the amounts (formatted as such), the link to the cell, the long message.
+AMOUNT_COLUMNS = ":".join(col_letter(RESULTS_HEADER.index(h)) for h in ("应为", "差额"))
 LINK_COLUMN = RESULTS_HEADER.index("单元格")
 MESSAGE_COLUMN = RESULTS_HEADER.index("说明")
 
@@ -69,7 +70,7 @@ class Capabilities:
     """What the engine behind a ``Book`` can do."""
 
     union_ranges: bool  # one call colours "C5:C9,F12,H3:H4"
-    read_formats: bool  # current fills, note texts and merged areas can be read (needed to touch notes)
+    read_formats: bool  # fills, note texts, merged areas and formulas can be read (needed to touch notes)
     screen_updating: bool  # drawing can be paused while edits are applied
 
 
@@ -83,9 +84,9 @@ def limits(caps: Capabilities) -> list[str]:
     if caps.read_formats:
         return []
     return [
-        "当前连接无法读取合并单元格：表头有合并单元格的表可能无法识别。",
         "当前连接无法读取单元格原有底色：清除标注时，标注过的单元格将恢复为无底色。",
         "当前连接无法读写批注：问题说明只写入“审核结果”表。",
+        "当前连接无法读取公式：填充派生列时，显示为空的公式单元格也会被填入数值。",
     ]
 
 
@@ -104,7 +105,6 @@ class Applied:
     marked: int  # cells coloured
     restored: int  # earlier marks undone because they are no longer findings
     notes: int  # notes added
-    blocks: int  # value blocks written
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -119,7 +119,21 @@ def read_grid(sheet: xw.Sheet, caps: Capabilities) -> Grid:
     values += [[None] * left + [normalise_value(v) for v in row] for row in block]
     while values and all(v is None for v in values[-1]):
         values.pop()
-    return Grid(sheet.name, values, _merged_areas(used) if caps.read_formats else [])
+    if not caps.read_formats:
+        return Grid(sheet.name, values)
+    return Grid(sheet.name, values, _merged_areas(used), formulas=_formulas(used, top, left))
+
+
+def _formulas(used: xw.Range, top: int, left: int) -> dict[tuple[int, int], str]:
+    """The user's formulas by 0-based cell, in one call, so filling never replaces one."""
+    block = used.formula
+    rows = ((block,),) if isinstance(block, str) else block
+    return {
+        (top + r, left + c): text
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        if isinstance(text, str) and text.startswith("=")
+    }
 
 
 def _merged_areas(used: xw.Range) -> list[tuple[int, int, int, int]]:
@@ -280,7 +294,7 @@ def _ensure_sheet(book: xw.Book, name: str, *, first: bool = False, hidden: bool
 
 def _write_marks(book: xw.Book, marks: dict[Key, Mark]) -> None:
     sheet = _ensure_sheet(book, MARKS_SHEET, hidden=True)
-    rows = [list(MARKS_HEADER)] + [[s, c, m.fill or "", m.note or ""] for (s, c), m in sorted(marks.items())]
+    rows = [list(MARKS_HEADER)] + [[s, c, m.fill, m.note] for (s, c), m in sorted(marks.items())]
     sheet.range("A1").value = [[_as_text(v) for v in row] for row in rows]
 
 
@@ -295,7 +309,7 @@ def _write_results(book: xw.Book, action: Action) -> None:
     sheet = _ensure_sheet(book, RESULTS_SHEET, first=True)
     header, *rows = action.values or [list(RESULTS_HEADER)]
     block = [[_as_text(v) for v in header]]
-    for row, target in zip(rows, action.links):
+    for row, target in zip(rows, action.links, strict=True):
         cells = [_as_text(v) for v in row]
         cells[LINK_COLUMN] = _link_formula(target, str(row[LINK_COLUMN]))
         block.append(cells)
@@ -346,7 +360,8 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
         if originals != records:
             _write_marks(book, originals)
         for action in plan.by_func("setValues"):
-            book.sheets[action.sheet].range(action.start or "A1").value = action.values
+            block = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in action.values or []]
+            book.sheets[action.sheet].range(action.start or "A1").value = block
         for sheet, cells in fills.items():
             _colour(book.sheets[sheet], cells, caps)
         if caps.read_formats:
@@ -364,7 +379,7 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
     finally:
         if caps.screen_updating:
             book.app.screen_updating = True
-    return Applied(marked=len(new_fills), restored=len(stale), notes=len(notes), blocks=len(plan.by_func("setValues")))
+    return Applied(marked=len(new_fills), restored=len(stale), notes=len(notes))
 
 
 def clear_marks(book: xw.Book) -> int:

@@ -57,7 +57,7 @@ _QUALIFIERS = (
     ("之前", LE), ("以前", LE), ("左右", APPROX),
 )
 
-_NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_NUMBER = r"(-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+))"
 _BARE_NUMBER = re.compile(_NUMBER)
 _LEADING_NUMBER = re.compile(_NUMBER + r"(.*)")
 _APPROX_WORD = re.compile(r"约(?=\d)")

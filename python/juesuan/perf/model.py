@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..findings import TableRef
 from ..grid import CellError, Grid, a1
 from ..numbers import NotANumber, is_blank, parse_number, round_half_up
+from .indicator import IndValue, parse_value
 from .profile import ScoringProfile
 
 __all__ = [
@@ -35,6 +36,7 @@ DEPT = "部门整体支出绩效自评表"
 Pos = tuple[int, int]
 
 _FORMAT_DECIMALS = re.compile(r"0\.(0+)")
+_WHOLE_FORMAT = re.compile(r"[#,]*0%?")
 
 
 @dataclass
@@ -145,11 +147,16 @@ class PerfTable:
         return self.unit == "元"
 
     @property
+    def scored_funds(self) -> list[FundRow]:
+        """Fund rows with a 预算执行 分值, the 资金总额 row first (株洲 prints 分值 on two rows; totals add the
+        资金总额 one)."""
+        scored = [f for f in self.funds if self.number(f.cells.get("weight")) is not None]
+        return sorted(scored, key=lambda f: f.kind != "total")
+
+    @property
     def scored_fund(self) -> FundRow | None:
-        """The fund row whose 分值/得分 is the 预算执行 score: the 资金总额 row, else the first row with a 分值."""
-        scored = [f for f in self.funds if "weight" in f.cells and self.number(f.cells["weight"]) is not None]
-        totals = [f for f in scored if f.kind == "total"]
-        return (totals or scored or [None])[0]
+        """The fund row whose 得分 is the 预算执行 score."""
+        return next(iter(self.scored_funds), None)
 
     @property
     def scored_indicators(self) -> list[IndicatorRow]:
@@ -183,12 +190,9 @@ class PerfTable:
     def decimals(self, pos: Pos) -> int | None:
         """Decimals the cell shows: from its number format, else from the digits of the stored value
         (``None`` for a long binary fraction, i.e. an unrounded computed value)."""
-        fmt = self.grid.number_formats.get(pos, "")
-        found = _FORMAT_DECIMALS.search(fmt)
-        if found:
-            return len(found.group(1))
-        if fmt.replace("#,##", "").startswith("0") and "%" not in fmt:
-            return 0
+        places = format_places(self.grid.number_formats.get(pos, ""))
+        if places is not None:
+            return places
         value = self.value(pos)
         if isinstance(value, str):
             digits = value.strip().rstrip("%").replace(",", "")
@@ -199,6 +203,25 @@ class PerfTable:
         exponent = number.normalize().as_tuple().exponent
         places = max(0, -exponent) if isinstance(exponent, int) else 0
         return places if places <= 6 else None
+
+    def weight(self, pos: Pos | None) -> Decimal | None:
+        """An indicator 分值; 泸州 部门整体 权重 ``3%`` (or 0.03 under a % format) counts as 3."""
+        if pos is None:
+            return None
+        if self.weights_in_percent:
+            rate = self.rate(pos)
+            return None if rate is None else rate[0] * 100
+        return self.number(pos)
+
+    def indicator_values(self, row: IndicatorRow) -> tuple[IndValue, IndValue]:
+        """指标值 and 完成值 parsed. Without a 指标性质 column the 一级/二级 names stand in, so a 成本 name makes
+        a bare 株洲 target (``195 万元``) an upper bound; 泸州's 度量单位 column gives bare numbers their unit."""
+        cells = row.cells
+        nature = self.text(cells["nature"]) if "nature" in cells else f"{row.level1}{row.level2}"
+        unit = self.text(cells["unit"]) if "unit" in cells else None
+        target = parse_value(self.text(cells.get("target")), nature=nature, unit_col=unit)
+        actual = parse_value(self.text(cells.get("actual")), unit_col=unit)
+        return target, actual
 
     def rate(self, pos: Pos) -> tuple[Decimal, int | None] | None:
         """A printed 执行率 as (fraction, decimals of the percent it shows).
@@ -220,18 +243,24 @@ class PerfTable:
         return number / 100, places
 
 
+def format_places(fmt: str) -> int | None:
+    """Decimals a number format shows (``0.00%`` → 2, ``#,##0`` → 0); ``None`` for General and the like."""
+    found = _FORMAT_DECIMALS.search(fmt)
+    if found:
+        return len(found.group(1))
+    return 0 if _WHOLE_FORMAT.fullmatch(fmt) else None
+
+
 def display(value: int | float | Decimal, fmt: str) -> str:
     """A number as its cell shows it, for the formats the templates use (``0.00``, ``0.00%``, ``#,##0.00``,
     General). Indicator values such as ``1`` under ``0%`` must read ``100%`` for the value grammar."""
     number = parse_number(value)
     assert number is not None
-    found = _FORMAT_DECIMALS.search(fmt)
-    places = len(found.group(1)) if found else (0 if fmt.replace("#,##", "").startswith("0") else None)
+    places = format_places(fmt)
     if "%" in fmt:
         number *= 100
     if places is None:
-        text = format(number.normalize(), "f") if number == number.to_integral_value() else format(number, "f")
-        text = text.rstrip("0").rstrip(".") if "." in text else text
+        text = format(number.normalize(), "f")
     else:
         text = format(round_half_up(number, places), f",.{places}f" if "," in fmt else f".{places}f")
     return text + ("%" if "%" in fmt else "")

@@ -4,17 +4,18 @@ The published templates agree on the arithmetic but not on the policy: 贵州 sp
 50/30/10 and leaves the 10 budget points out of 总分, 泸州 and 株洲 split 40/20/10/20 and add them, 贵州 gives an
 exceeded ``≤`` target 0 (perf-scoring.md §2.9). Keeping these as data lets one scoring core serve every
 template, and validation stops a typo (bands 90/60/80, splits summing to 80) from producing wrong scores.
+Every rule states its own Chinese message; :func:`validation_message` renders a failed load for users.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 __all__ = [
     "DEFAULT_GRADES",
@@ -24,7 +25,14 @@ __all__ = [
     "GradeBands",
     "ScoringProfile",
     "get_profile",
+    "validation_message",
 ]
+
+
+def _non_empty(value: str, what: str) -> str:
+    if not value.strip():
+        raise ValueError(f"{what}不能为空")
+    return value
 
 
 class GradeBand(BaseModel):
@@ -32,8 +40,20 @@ class GradeBand(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    label: str = Field(min_length=1)
-    min_score: Decimal = Field(ge=0)
+    label: str
+    min_score: Decimal
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        return _non_empty(value, "等级名称")
+
+    @field_validator("min_score")
+    @classmethod
+    def _min_score(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError(f"等级分数线不能为负数，现为 {value}")
+        return value
 
 
 class GradeBands(BaseModel):
@@ -45,11 +65,18 @@ class GradeBands(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    bands: tuple[GradeBand, ...] = Field(min_length=1)
-    below: str = Field(default="差", min_length=1)
+    bands: tuple[GradeBand, ...]
+    below: str = "差"
+
+    @field_validator("below")
+    @classmethod
+    def _below(cls, value: str) -> str:
+        return _non_empty(value, "最低等级名称")
 
     @model_validator(mode="after")
     def _descending_and_distinct(self) -> GradeBands:
+        if not self.bands:
+            raise ValueError("至少需要一条等级分数线")
         scores = [band.min_score for band in self.bands]
         if any(high <= low for high, low in pairwise(scores)):
             raise ValueError(f"等级分数线必须从高到低严格递减，现为 {'、'.join(str(s) for s in scores)}")
@@ -74,8 +101,8 @@ class GradeBands(BaseModel):
             names = ["优", "良", "中", "差"]
         if len(names) != len(values) + 1:
             raise ValueError(f"等级名称应比分数线多 1 个：分数线 {len(values)} 条，名称 {len(names)} 个")
-        bands = tuple(GradeBand(label=str(name), min_score=value) for name, value in zip(names, values, strict=False))
-        return cls(bands=bands, below=str(names[-1]))
+        bands = [{"label": name, "min_score": value} for name, value in zip(names, values, strict=False)]
+        return cls.model_validate({"bands": bands, "below": names[-1]})
 
     def grade(self, total: Decimal) -> str:
         for band in self.bands:
@@ -98,6 +125,23 @@ DEFAULT_GRADES = GradeBands(
     below="差",
 )
 
+# Bounds of the scalar settings, each with the message a user sees.
+_LIMITS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "budget_weight": (lambda v: v >= 0, "预算执行分值不能为负数，现为 {}"),
+    "indicator_weight": (lambda v: v > 0, "指标总分值必须为正数，现为 {}"),
+    "decimals": (lambda v: 0 <= v <= 6, "得分保留的小数位应在 0 到 6 之间，现为 {}"),
+    "rate_decimals": (lambda v: 0 <= v <= 6, "执行率保留的小数位应在 0 到 6 之间，现为 {}"),
+    "over_achievement": (lambda v: v > 1, "超额完成需说明原因的倍数应大于 1，现为 {}"),
+    "approx_tolerance": (lambda v: 0 <= v < 1, "“≈”指标的容差应不小于 0 且小于 1，现为 {}"),
+    "reason_below_rate": (lambda v: v is None or 0 < v <= 1, "须说明原因的执行率界限应大于 0 且不超过 1，现为 {}"),
+}
+_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
+    "le_exceeded": (
+        ("zero", "proportional"), "“≤”指标超出时的计分规则应为 zero（记 0 分）或 proportional（按比例），现为 {}"
+    ),
+    "rate_display": (("percent", "number"), "执行率显示方式应为 percent（0.00%）或 number（100.00），现为 {}"),
+}
+
 
 class ScoringProfile(BaseModel):
     """How one template scores a 绩效自评表 (perf-scoring.md §2.9).
@@ -106,29 +150,54 @@ class ScoringProfile(BaseModel):
       points over the 一级指标 and must add up to ``indicator_weight``.
     * ``include_budget_in_total``: whether 总分 adds the 预算执行 score (贵州 prints indicator points only).
     * ``le_exceeded``: an exceeded ``≤``/``<`` target scores ``zero`` (贵州) or 分值 × 指标值/完成值.
+    * ``rate_decimals``/``rate_display``: 执行率 to 2 decimals of a percent, shown as ``0.00%`` or ``100.00``.
     * ``partial_share`` is the suggested share for a qualitative 部分达成, inside ``partial_band`` (60–80 %).
     * ``over_achievement``: 完成值/指标值 from which a full score needs a written reason.
+    * ``approx_tolerance``: how far below a ``≈`` target still counts as met.
     * ``reason_below_rate``: 执行率 under which a reason is required (泸州 template: 90 %).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1)
-    label: str = Field(min_length=1)
-    budget_weight: Decimal = Field(default=Decimal(10), ge=0)
-    indicator_weight: Decimal = Field(default=Decimal(90), gt=0)
+    name: str
+    label: str
+    budget_weight: Decimal = Decimal(10)
+    indicator_weight: Decimal = Decimal(90)
     level1_weights: dict[str, Decimal]
     include_budget_in_total: bool = True
     le_exceeded: Literal["zero", "proportional"] = "zero"
-    decimals: int = Field(default=2, ge=0, le=6)
-    rate_decimals: int = Field(default=2, ge=0, le=6, description="执行率保留的百分数小数位")
+    decimals: int = 2
+    rate_decimals: int = 2
     rate_display: Literal["percent", "number"] = "percent"
     partial_share: Decimal = Decimal("0.7")
     partial_band: tuple[Decimal, Decimal] = (Decimal("0.6"), Decimal("0.8"))
-    over_achievement: Decimal = Field(default=Decimal("1.5"), gt=1)
-    approx_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, lt=1)
-    reason_below_rate: Decimal | None = Field(default=None, gt=0, le=1)
+    over_achievement: Decimal = Decimal("1.5")
+    approx_tolerance: Decimal = Decimal("0.05")
+    reason_below_rate: Decimal | None = None
     grades: GradeBands = DEFAULT_GRADES
+
+    @field_validator("name", "label")
+    @classmethod
+    def _named(cls, value: str, info: ValidationInfo) -> str:
+        return _non_empty(value, "方案代码" if info.field_name == "name" else "方案名称")
+
+    @field_validator(*_CHOICES, mode="before")
+    @classmethod
+    def _one_of(cls, value: object, info: ValidationInfo) -> object:
+        assert info.field_name is not None
+        choices, message = _CHOICES[info.field_name]
+        if value not in choices:
+            raise ValueError(message.format(value))
+        return value
+
+    @field_validator(*_LIMITS)
+    @classmethod
+    def _within_limits(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        check, message = _LIMITS[info.field_name]
+        if not check(value):
+            raise ValueError(message.format(value))
+        return value
 
     @field_validator("level1_weights")
     @classmethod
@@ -136,8 +205,7 @@ class ScoringProfile(BaseModel):
         if not value:
             raise ValueError("一级指标分值不能为空")
         for name, weight in value.items():
-            if not name.strip():
-                raise ValueError("一级指标名称不能为空")
+            _non_empty(name, "一级指标名称")
             if weight <= 0:
                 raise ValueError(f"一级指标“{name}”的分值必须为正数，现为 {weight}")
         return value
@@ -171,6 +239,24 @@ class ScoringProfile(BaseModel):
     def replace(self, **changes: Any) -> ScoringProfile:
         """A copy with some settings changed, validated again (``model_copy`` would skip validation)."""
         return type(self).model_validate({**self.model_dump(), **changes})
+
+
+def validation_message(error: ValidationError) -> str:
+    """A failed profile load in Chinese, one line per problem (pydantic's own texts are English)."""
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        kind = item["type"]
+        if kind == "value_error":
+            text = str(item["ctx"]["error"])
+        elif kind == "extra_forbidden":
+            text = "未知的设置项"
+        elif kind == "missing":
+            text = "缺少此设置项"
+        else:
+            text = f"取值无效：{item['input']!r}"
+        lines.append(f"{where}：{text}" if where else text)
+    return "\n".join(lines)
 
 
 _GZ_SPLIT = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}

@@ -14,7 +14,6 @@ The layout also tells the template (贵州 / 泸州 / 株洲, 项目 or 部门�
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from ..grid import Grid, norm_text
@@ -40,31 +39,28 @@ _CONCLUSION_LABELS = ("自评结论", "评价结论")
 _TOTAL_LABELS = ("总分", "合计")
 
 
-def _cell_matcher(*words: str, avoid: tuple[str, ...] = ()) -> Callable[[str], bool]:
-    return lambda text: any(w in text for w in words) and not any(a in text for a in avoid)
-
-
-#: Indicator header columns; 实际完成值 before 指标值, because ``实际完成指标值`` contains both words.
-_INDICATOR_COLUMNS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("level1", _cell_matcher("一级指标")),
-    ("level2", _cell_matcher("二级指标")),
-    ("level3", _cell_matcher("三级指标")),
-    ("nature", _cell_matcher("指标性质")),
-    ("unit", _cell_matcher("度量单位")),
-    ("actual", _cell_matcher("完成值", "实际完成")),
-    ("target", _cell_matcher("指标值")),
-    ("weight", _cell_matcher("分值", "权重")),
-    ("score", _cell_matcher("得分")),
-    ("reason", _cell_matcher("原因", "偏差", "改进措施")),
+#: Indicator header columns by a word of their header; 实际完成值 before 指标值, because ``实际完成指标值``
+#: contains both words.
+_INDICATOR_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("level1", ("一级指标",)),
+    ("level2", ("二级指标",)),
+    ("level3", ("三级指标",)),
+    ("nature", ("指标性质",)),
+    ("unit", ("度量单位",)),
+    ("actual", ("完成值", "实际完成")),
+    ("target", ("指标值",)),
+    ("weight", ("分值", "权重")),
+    ("score", ("得分",)),
+    ("reason", ("原因", "偏差", "改进措施")),
 )
-_FUND_COLUMNS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("initial", _cell_matcher("年初预算")),
-    ("budget", _cell_matcher("全年预算", "调整后预算")),
-    ("executed", _cell_matcher("执行数")),
-    ("rate", _cell_matcher("执行率")),
-    ("weight", _cell_matcher("分值", "权重")),
-    ("score", _cell_matcher("得分")),
-    ("reason", _cell_matcher("原因")),
+_FUND_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("initial", ("年初预算",)),
+    ("budget", ("全年预算", "调整后预算")),
+    ("executed", ("执行数",)),
+    ("rate", ("执行率",)),
+    ("weight", ("分值", "权重")),
+    ("score", ("得分",)),
+    ("reason", ("原因",)),
 )
 #: 泸州 部门整体: one row of totals under 资金总额 | 财政拨款 | 其他资金.
 _DEPT_FUND_COLUMNS = (("total", "资金总额"), ("fiscal", "财政拨款"), ("other", "其他资金"))
@@ -85,13 +81,13 @@ class _Sheet:
     def blank(self, row: int) -> bool:
         return not self.texts(row)
 
-    def columns(self, row: int, spec: tuple[tuple[str, Callable[[str], bool]], ...]) -> dict[str, int]:
+    def columns(self, row: int, spec: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, int]:
         """Column of each header word in one row, leftmost match, each cell used once."""
         found: dict[str, int] = {}
         used: set[int] = set()
-        for key, matches in spec:
+        for key, words in spec:
             for col, text in sorted(self.texts(row).items()):
-                if col not in used and matches(text):
+                if col not in used and any(word in text for word in words):
                     found[key] = col
                     used.add(col)
                     break
@@ -185,8 +181,13 @@ def _complete_reason_column(sheet: _Sheet, header: int, columns: dict[str, int])
 # ---------------------------------------------------------------------------------------------- preamble
 
 
+def _is_label(text: str, labels: tuple[str, ...]) -> bool:
+    """``市级预算部门（单位）名称`` is a 预算部门（单位）名称 label, ``项目名称：`` a 项目名称 label."""
+    return text.startswith(labels) or text.endswith(labels)
+
+
 def _has_label(sheet: _Sheet, rows: range, labels: tuple[str, ...]) -> bool:
-    return any(text.startswith(labels) for r in rows for text in sheet.texts(r).values())
+    return any(_is_label(text, labels) for r in rows for text in sheet.texts(r).values())
 
 
 def _label_value(sheet: _Sheet, rows: range, labels: tuple[str, ...]) -> str:
@@ -194,7 +195,7 @@ def _label_value(sheet: _Sheet, rows: range, labels: tuple[str, ...]) -> str:
     for r in rows:
         texts = sheet.texts(r)
         for col, text in sorted(texts.items()):
-            if text.startswith(labels) or any(text.endswith(label) for label in labels):
+            if _is_label(text, labels):
                 after = [c for c in texts if c > col]
                 if after:
                     return str(sheet.grid.get(r, min(after))).strip()
@@ -232,8 +233,8 @@ def _funds(sheet: _Sheet, fund_header: int, indicator_header: int) -> tuple[dict
         if any(word in label for word in ("总体目标", "项目基本情况", "年度目标", "绩效指标")):
             break
         kind = next((k for word, k in _FUND_KINDS if word in label), "")
-        if ("：" in label.rstrip("：") and kind in ("", "other") and any(ch.isdigit() for ch in label)) or "性质分" in label:
-            kind = ""  # 株洲 部门整体: 其中：一般公共预算：4420.95 is a note, not a fund row
+        if "性质分" in label or any(ch.isdigit() for ch in label):
+            kind = ""  # 株洲 部门整体: 按收入性质分：/ 其中：一般公共预算：4420.95 are notes, not fund rows
         cells = {"label": (r, col), **{k: (r, c) for k, c in columns.items()}}
         rows.append(FundRow(row=r, label=str(sheet.grid.get(r, col)), kind=kind, cells=cells))
     return columns, rows
@@ -273,13 +274,15 @@ def _indicator_rows(sheet: _Sheet, header: int, columns: dict[str, int], limit: 
                 break
             r += 1
             continue
-        for key in ("level1", "level2"):
-            col = columns.get(key)
-            printed = grid.header_text(r, col) if col is not None else ""
-            if printed:
-                if key == "level1" and printed != labels["level1"]:
-                    labels["level2"] = ""
-                labels[key] = printed
+        printed1, printed2 = (grid.header_text(r, columns[k]) if k in columns else "" for k in ("level1", "level2"))
+        if printed1:
+            if printed1 != labels["level1"]:
+                labels["level2"] = ""
+            labels["level1"] = printed1
+        elif printed2 and _other_level1(printed2, labels["level1"]):
+            labels["level1"] = ""  # a new group whose 一级 label is printed lower down (unmerged): back-filled
+        if printed2:
+            labels["level2"] = printed2
         cells = {k: (r, c) for k, c in columns.items() if k not in ("level1", "level2")}
         level3 = str(grid.get(r, columns["level3"]) or "").strip() if "level3" in columns else ""
         data_keys = ("level3", "target", "actual", "weight", "score")
@@ -320,6 +323,15 @@ def _back_fill(rows: list[IndicatorRow]) -> None:
                 pending = []
             else:
                 pending.append(row)
+
+
+def _other_level1(level2: str, level1: str) -> bool:
+    """A 二级 name that cannot belong to the 一级 in force (社会效益指标 under 产出指标); 成本 is a 二级 of 产出 in
+    贵州 but a 一级 of its own in 泸州 and 株洲, so it fits either."""
+    implied, current = _level1_from_level2(level2), _level1_name(level1)
+    if not implied or not current or ("成本" in level2 and current == "成本指标"):
+        return False
+    return implied != current
 
 
 def _level1_name(label: str) -> str:

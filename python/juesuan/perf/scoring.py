@@ -70,15 +70,20 @@ def _ratio(numerator: Decimal, denominator: Decimal, what: str) -> Decimal | Non
     return numerator / denominator
 
 
+def _execution(budget: Decimal, executed: Decimal) -> Decimal | None:
+    """Unrounded B/A; a negative budget is no budget at all."""
+    if budget < 0:
+        raise PerfInputError(f"全年预算数不能为负数：{budget}")
+    return _ratio(executed, budget, "执行率")
+
+
 def exec_rate(budget: Decimal, executed: Decimal, decimals: int = 4) -> Decimal | None:
     """执行率 B/A as a fraction rounded half-up (4 decimals = 2 decimals of a percent, ``0.9993``).
 
     A is the 全年预算数 / 调整后预算数, never 年初预算数 (perf-scoring.md §2.1). ``None`` when A = B = 0;
     :class:`ZeroDenominatorError` when A = 0 < B, which callers show as ``#DIV/0!``.
     """
-    if budget < 0:
-        raise PerfInputError(f"全年预算数不能为负数：{budget}")
-    ratio = _ratio(executed, budget, "执行率")
+    ratio = _execution(budget, executed)
     return None if ratio is None else round_half_up(ratio, decimals)
 
 
@@ -88,9 +93,7 @@ def exec_score(budget: Decimal, executed: Decimal, weight: Decimal = Decimal(10)
     Reproduces every 贵州 and 株洲 table (``99.93 % → 9.99``, ``71.56 % → 7.16``); same ``None``/error cases
     as :func:`exec_rate`.
     """
-    if budget < 0:
-        raise PerfInputError(f"全年预算数不能为负数：{budget}")
-    ratio = _ratio(executed, budget, "执行率")
+    ratio = _execution(budget, executed)
     if ratio is None:
         return None
     return round_half_up(weight * max(min(ratio, _ONE), _ZERO), decimals)
@@ -119,9 +122,9 @@ def exec_rate_match(
         return RateMatch.exact if executed == 0 and printed == 0 else RateMatch.mismatch
     if exec_rate(budget, executed, decimals) == printed:
         return RateMatch.exact
-    half = (amount_step or _ZERO) / 2
-    if amount_step is None or budget <= half:
+    if amount_step is None or budget <= amount_step / 2:
         return RateMatch.mismatch
+    half = amount_step / 2
     low, high = max(executed - half, _ZERO) / (budget + half), (executed + half) / (budget - half)
     half_digit = Decimal(1).scaleb(-decimals) / 2
     fits = printed - half_digit <= high and printed + half_digit >= low
@@ -147,10 +150,10 @@ def suggested_score(
     ratio = completion_ratio(target, actual, approx_tolerance=profile.approx_tolerance)
     if actual.qualitative:
         return _ZERO
+    if ratio is None:  # a missed deadline has no ratio
+        return None
     if target.op in DOWNWARD and profile.le_exceeded == "zero":
         return _ZERO
-    if ratio is None:
-        return None
     return min(weight, round_half_up(weight * ratio, profile.decimals))
 
 
@@ -191,7 +194,8 @@ def share(part: Decimal, total: Decimal, decimals: int = 4) -> Decimal | None:
 
 
 def yoy(current: Decimal, previous: Decimal, decimals: int = 4) -> Decimal | None:
-    """增减率 (current − previous)/previous, signed, rounded half-up.
+    """增减率 (current − previous)/|previous|, rounded half-up; the sign says 增长 (+) or 下降 (−) even when
+    the previous year was negative.
 
     上年 = 0 follows the published convention “增长100.00%” (juesuan-tables.md §7.3): +1 when the current
     year is positive, −1 when negative, ``None`` when both years are 0.

@@ -1,0 +1,194 @@
+"""Installing the Excel add-in ``juesuan.xlam`` (``juesuan addin install|uninstall|status``).
+
+Like ``xlwings addin install``: the add-in is copied into Excel's XLSTART folder, which Excel asks for
+(``App.startup_path``), so it loads with every Excel start. Installing also writes the user config
+``%USERPROFILE%\\.juesuan\\juesuan.conf`` that the add-in's xlwings VBA reads (``GetConfigFilePath`` with
+``PROJECT_NAME = "juesuan"``), pointing ``INTERPRETER_WIN`` at the Python that runs this command - the one
+that has juesuan installed. Only Windows desktop Excel runs the add-in; elsewhere these commands say so and
+point to ``juesuan check`` / ``juesuan fill``, which do the same work on files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import xlwings as xw
+
+__all__ = [
+    "ADDIN_FILE",
+    "AddinError",
+    "AddinStatus",
+    "built_with",
+    "config_path",
+    "config_text",
+    "install",
+    "main_addin",
+    "status",
+    "uninstall",
+]
+
+ADDIN_NAME = "juesuan.xlam"
+#: The add-in built by ``addin/build_xlam.py`` (present in a source checkout / editable install).
+ADDIN_FILE = Path(__file__).resolve().parents[2] / "addin" / ADDIN_NAME
+_CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+
+
+class AddinError(Exception):
+    """Installing or removing failed; the message is one Chinese sentence for the user."""
+
+
+@dataclass(frozen=True)
+class AddinStatus:
+    installed_at: Path | None  # the copy in XLSTART, if any
+    source: Path  # the add-in this juesuan would install
+    built_with: str | None  # xlwings version the add-in's VBA was built for
+    config: Path  # the user config with the interpreter
+
+
+def _is_windows() -> bool:
+    return sys.platform.startswith("win")
+
+
+def config_path() -> Path:
+    """Where the add-in's xlwings VBA looks for its user config (``%USERPROFILE%\\.juesuan\\juesuan.conf``)."""
+    return Path(os.environ.get("USERPROFILE", Path.home())) / ".juesuan" / "juesuan.conf"
+
+
+def built_with(xlam: Path) -> str | None:
+    """The xlwings version whose VBA module (and DLL name) the add-in carries, from its custom properties."""
+    try:
+        with zipfile.ZipFile(xlam) as archive:
+            root = ElementTree.fromstring(archive.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    for prop in root.iter(_CUSTOM_PROPS):
+        if prop.get("name") == "xlwings":
+            return "".join(prop.itertext()).strip() or None
+    return None
+
+
+def config_text(interpreter: str) -> str:
+    """xlwings' config file format: one ``"KEY","value"`` line per setting."""
+    return f'"INTERPRETER_WIN","{interpreter}"\n'
+
+
+def _startup_dir() -> Path:
+    """Excel's XLSTART folder for this user, asked from a running Excel or a hidden one (as xlwings does)."""
+    if xw.apps:
+        return Path(xw.apps.active.startup_path)
+    with xw.App(visible=False, add_book=False) as app:
+        return Path(app.startup_path)
+
+
+def _close_in_running_excel() -> None:
+    """An add-in open in Excel is locked; close it in every running instance before replacing it."""
+    for app in xw.apps:
+        try:
+            app.books[ADDIN_NAME].close()
+        except KeyError:
+            pass
+
+
+def _require_windows() -> None:
+    if not _is_windows():
+        raise AddinError(
+            "Excel 加载项只能安装在装有 Excel 的 Windows 电脑上。"
+            "在本机可以用命令行完成同样的工作：juesuan check 文件.xlsx（检查并生成标注副本），"
+            "juesuan fill（填充绩效自评表派生列）。"
+        )
+
+
+def install() -> Path:
+    """Copy the add-in into XLSTART, write the interpreter config, load it into running Excel."""
+    _require_windows()
+    if not ADDIN_FILE.exists():
+        raise AddinError(f"找不到加载项文件 {ADDIN_FILE}：请先运行 python addin/build_xlam.py 生成。")
+    target = _startup_dir() / ADDIN_NAME
+    _close_in_running_excel()
+    try:
+        shutil.copyfile(ADDIN_FILE, target)
+    except PermissionError as exc:
+        raise AddinError(f"无法写入 {target}：请关闭 Excel 后重试。") from exc
+    config = config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(config_text(sys.executable), encoding="utf-8")
+    for app in xw.apps:
+        app.books.open(target)
+    return target
+
+
+def uninstall() -> Path | None:
+    """Remove the add-in from XLSTART (and its config); returns what was removed, ``None`` if nothing."""
+    _require_windows()
+    target = _startup_dir() / ADDIN_NAME
+    _close_in_running_excel()
+    config_path().unlink(missing_ok=True)
+    if not target.exists():
+        return None
+    try:
+        target.unlink()
+    except PermissionError as exc:
+        raise AddinError(f"无法删除 {target}：请关闭 Excel 后重试。") from exc
+    return target
+
+
+def status() -> AddinStatus:
+    _require_windows()
+    target = _startup_dir() / ADDIN_NAME
+    return AddinStatus(
+        installed_at=target if target.exists() else None,
+        source=ADDIN_FILE,
+        built_with=built_with(target if target.exists() else ADDIN_FILE),
+        config=config_path(),
+    )
+
+
+def _version_warning(version: str | None) -> str | None:
+    if version is None or version == xw.__version__:
+        return None
+    return (
+        f"注意：加载项是为 xlwings {version} 生成的，而本机安装的是 xlwings {xw.__version__}。"
+        "工作表函数可能无法使用：请运行 python addin/build_xlam.py 重新生成后再安装。"
+    )
+
+
+def main_addin(action: str) -> int:
+    """``juesuan addin install|uninstall|status``: prints Chinese messages; 0 = done, 1 = failed, 2 = bad action."""
+    try:
+        if action == "install":
+            target = install()
+            lines = [
+                f"已安装加载项：{target}",
+                f"Python 解释器已写入 {config_path()}",
+                "重新启动 Excel 后，功能区会出现“决算审核”选项卡。",
+                "若要使用工作表函数，请在 Excel 中点击“决算审核 → 导入函数”"
+                "（需在信任中心勾选“信任对 VBA 工程对象模型的访问”）。",
+            ]
+            warning = _version_warning(built_with(target))
+        elif action == "uninstall":
+            removed = uninstall()
+            lines = [f"已卸载加载项：{removed}" if removed else "加载项没有安装，无需卸载。"]
+            warning = None
+        elif action == "status":
+            state = status()
+            lines = [
+                f"已安装：{state.installed_at}" if state.installed_at else "未安装（运行 juesuan addin install 安装）",
+                f"安装来源：{state.source}",
+                f"加载项对应的 xlwings 版本：{state.built_with or '未知'}；本机 xlwings：{xw.__version__}",
+                f"解释器配置：{state.config}" + ("" if state.config.exists() else "（不存在）"),
+            ]
+            warning = _version_warning(state.built_with)
+        else:
+            print(f"未知的操作：{action}（可用：install、uninstall、status）", file=sys.stderr)
+            return 2
+    except AddinError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print("\n".join(lines + ([warning] if warning else [])))
+    return 0
