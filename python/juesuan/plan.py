@@ -80,35 +80,28 @@ def expand(rect: str) -> list[str]:
     return [a1(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive stretches of sorted integers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    out: list[tuple[int, int]] = []
+    for n in numbers:
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
 def rectangles(cells: Iterable[tuple[int, int]]) -> list[str]:
     """Cover a set of 0-based cells with few rectangles: vertical runs per column, then runs of
     neighbouring columns with the same rows merged. Few rectangles = few COM calls."""
     by_col: dict[int, list[int]] = defaultdict(list)
     for r, c in set(cells):
         by_col[c].append(r)
-    runs: dict[tuple[int, int], list[int]] = defaultdict(list)  # (first_row, last_row) -> columns
+    columns_of_run: dict[tuple[int, int], list[int]] = defaultdict(list)
     for c, rows in by_col.items():
-        rows.sort()
-        start = prev = rows[0]
-        for r in rows[1:] + [None]:  # type: ignore[list-item]
-            if r is not None and r == prev + 1:
-                prev = r
-                continue
-            runs[(start, prev)].append(c)
-            if r is not None:
-                start = prev = r
-    out: list[tuple[int, int, int, int]] = []
-    for (r1, r2), cols in runs.items():
-        cols.sort()
-        c_start = c_prev = cols[0]
-        for c in cols[1:] + [None]:  # type: ignore[list-item]
-            if c is not None and c == c_prev + 1:
-                c_prev = c
-                continue
-            out.append((r1, c_start, r2, c_prev))
-            if c is not None:
-                c_start = c_prev = c
-    out.sort()
+        for run in _runs(sorted(rows)):
+            columns_of_run[run].append(c)
+    out = sorted((r1, c1, r2, c2) for (r1, r2), cols in columns_of_run.items() for c1, c2 in _runs(sorted(cols)))
     return [a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in out]
 
 
