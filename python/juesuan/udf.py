@@ -256,6 +256,22 @@ def _safe(udf: Callable[..., object]) -> Callable[..., object]:
     return wrapper
 
 
+def _ratio_column(fn: Callable[[Decimal, Decimal, int], Decimal | None], x: Any, y: Any, decimals: Any, as_percent: Any) -> Any:
+    """EXECRATE, SHARE and YOY: a ratio of two columns, rounded half-up at ``decimals`` percent places,
+    returned as a fraction (for a 0.00% cell format) or, with ``as_percent`` FALSE, as 99.93-style percent."""
+    places = _option_int(decimals, 2, 0, 10)
+    percent = _option_bool(as_percent, True)
+
+    def compute(a: object, b: object) -> Decimal | None:
+        first, second = _number(a), _number(b)
+        if first is None or second is None:
+            return None
+        rate = fn(first, second, places + 2)
+        return rate if rate is None or percent else rate * 100
+
+    return _broadcast(compute, x, y)
+
+
 # --- funds ---------------------------------------------------------------------------------------------
 
 
@@ -267,17 +283,7 @@ def _safe(udf: Callable[..., object]) -> Callable[..., object]:
 @_safe
 def EXECRATE(budget: Any, executed: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """执行率 = 执行数 ÷ 全年预算数，四舍五入；均为 0 返回空，预算为 0 有执行数返回 #DIV/0!。"""
-    places = _option_int(decimals, 2, 0, 10)
-    percent = _option_bool(as_percent, True)
-
-    def compute(a: object, b: object) -> Decimal | None:
-        budget_a, executed_b = _number(a), _number(b)
-        if budget_a is None or executed_b is None:
-            return None
-        rate = exec_rate(budget_a, executed_b, places + 2)
-        return rate if rate is None or percent else rate * 100
-
-    return _broadcast(compute, budget, executed)
+    return _ratio_column(exec_rate, budget, executed, decimals, as_percent)
 
 
 @xw.func(category=CATEGORY)
@@ -324,17 +330,7 @@ def FUNDCHECK(total: Any, *parts: Any) -> Any:
 @_safe
 def SHARE(part: Any, total: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """占比 = 部分 ÷ 合计，四舍五入。两者均为 0 返回空；合计为 0 而部分不为 0 返回 #DIV/0!。"""
-    places = _option_int(decimals, 2, 0, 10)
-    percent = _option_bool(as_percent, True)
-
-    def compute(p: object, t: object) -> Decimal | None:
-        part_value, total_value = _number(p), _number(t)
-        if part_value is None or total_value is None:
-            return None
-        ratio = share(part_value, total_value, places + 2)
-        return ratio if ratio is None or percent else ratio * 100
-
-    return _broadcast(compute, part, total)
+    return _ratio_column(share, part, total, decimals, as_percent)
 
 
 @xw.func(category=CATEGORY)
@@ -345,17 +341,7 @@ def SHARE(part: Any, total: Any, decimals: Any = 2, as_percent: Any = True) -> A
 @_safe
 def YOY(current: Any, previous: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """增减率 = (本年 − 上年) ÷ 上年，正为增长、负为下降。上年为 0 而本年大于 0 按“增长100.00%”返回 1。"""
-    places = _option_int(decimals, 2, 0, 10)
-    percent = _option_bool(as_percent, True)
-
-    def compute(c: object, p: object) -> Decimal | None:
-        this_year, last_year = _number(c), _number(p)
-        if this_year is None or last_year is None:
-            return None
-        rate = yoy(this_year, last_year, places + 2)
-        return rate if rate is None or percent else rate * 100
-
-    return _broadcast(compute, current, previous)
+    return _ratio_column(yoy, current, previous, decimals, as_percent)
 
 
 # --- indicator values --------------------------------------------------------------------------------
