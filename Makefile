@@ -32,9 +32,11 @@ test: setup sysdeps
 
 bench: setup
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_udf.py
 
 samples: setup
 	$(BIN)/python workbooks/make_samples.py
+	$(BIN)/python workbooks/make_perf_samples.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

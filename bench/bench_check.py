@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
+from timing import best
 
 from juesuan import check_file
 
@@ -67,15 +67,6 @@ def read_only(path: Path) -> None:
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     book.close()
-
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def measure(label: str, path: Path) -> None:

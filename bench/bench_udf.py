@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import random
 import sys
-import time
-from collections.abc import Callable
+
+from timing import ROUNDS, best
 
 from juesuan.udf import EXECRATE
-
-ROUNDS = 3
 
 
 def _amounts(rows: int) -> tuple[list[list[object]], list[list[object]]]:
@@ -30,19 +28,10 @@ def _amounts(rows: int) -> tuple[list[list[object]], list[list[object]]]:
     return budgets, executed
 
 
-def _best(run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main(rows: int = 100_000) -> None:
     budgets, executed = _amounts(rows)
-    array_seconds = _best(lambda: EXECRATE(budgets, executed))
-    scalar_seconds = _best(lambda: [EXECRATE(b[0], e[0]) for b, e in zip(budgets, executed, strict=True)])
+    array_seconds = best(lambda: EXECRATE(budgets, executed))
+    scalar_seconds = best(lambda: [EXECRATE(b[0], e[0]) for b, e in zip(budgets, executed, strict=True)])
     result = EXECRATE(budgets, executed)
     assert isinstance(result, list) and len(result) == rows
     print(f"EXECRATE，{rows:,} 行（best of {ROUNDS}，Python 端耗时）")

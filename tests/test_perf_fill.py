@@ -44,7 +44,8 @@ def _by_grid() -> list[tuple[Grid, list[PerfTable]]]:
 
 def _derived(table: PerfTable) -> list[Pos]:
     """The cells a filler computes: 执行率 and 预算执行得分 of the fund rows, the 总分 row."""
-    cells = [f.cells[k] for f in table.funds for k in ("rate", "score") if k in f.cells and table.number(f.cells[k]) is not None]
+    cells = [f.cells[k] for f in table.funds for k in ("rate", "score")
+             if k in f.cells and table.number(f.cells[k]) is not None]
     if table.total is not None:
         cells += [p for p in table.total.cells.values() if table.number(p) is not None]
     return cells

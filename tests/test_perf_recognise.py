@@ -193,6 +193,7 @@ def test_unmerged_labels_are_filled_down_and_back() -> None:
     [moved] = recognise_perf(grid)
     assert [r.group for r in moved.indicators] == [r.group for r in original.indicators]
     assert [g.declared for g in moved.groups] == [Decimal(50), Decimal(30), Decimal(10)]
+    assert moved.groups[1].label_pos == (second.row + 1, col)  # findings point at the printed label
 
 
 def test_spaced_header_words_and_tables_without_title() -> None:
@@ -239,4 +240,5 @@ def test_number_formats_are_read_as_printed() -> None:
     assert plain.rate(plain.funds[0].cells["rate"]) == (Decimal("0.889"), 1)
     gz = sample_tables()["000-01"]
     assert gz.rate(gz.funds[0].cells["rate"]) == (Decimal(1), 0)
-    assert grid_with_formats(SAMPLES / "perf_guizhou_2023.xlsx", gz.sheet).number_formats[gz.funds[0].cells["rate"]] == "0.00"
+    formats = grid_with_formats(SAMPLES / "perf_guizhou_2023.xlsx", gz.sheet).number_formats
+    assert formats[gz.funds[0].cells["rate"]] == "0.00"

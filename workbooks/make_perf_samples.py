@@ -58,7 +58,8 @@ def compact(table: dict) -> dict:
     if table.get("total"):
         out["total"] = {k: v for k, v in table["total"].items() if k not in _DROP}
     if table["format"] == "gz_project" and len(table["indicator_header"]) == 8:
-        found = [r["raw_cells"][0] for r in table["indicators"] if r["raw_cells"] and r["raw_cells"][0].startswith("绩效")]
+        found = [r["raw_cells"][0] for r in table["indicators"]
+                 if r["raw_cells"] and r["raw_cells"][0].startswith("绩效")]
         out["section_label"] = found[0] if found else ""
     return out
 
@@ -117,8 +118,8 @@ def rate(printed: str | None) -> Cell:
     text = (printed or "").strip()
     if _PERCENT.match(text):
         digits = text[:-1]
-        return Cell(float(Decimal(digits) / 100), "0" + ("." + "0" * _decimals(digits) if _decimals(digits) else "") + "%",
-                    "number")
+        places = _decimals(digits)
+        return Cell(float(Decimal(digits) / 100), ("0." + "0" * places if places else "0") + "%", "number")
     return number(text)
 
 

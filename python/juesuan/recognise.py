@@ -442,10 +442,14 @@ def _count_leaves(lines: list[Line]) -> None:
 
 
 def _read_values(table: Table) -> None:
+    """Parse every amount cell once; numbers typed as numbers take the fast path."""
     grid = table.grid
     for line in table.lines:
         for pos in line.cells.values():
             raw = grid.get(*pos)
+            if type(raw) is float:
+                table.values[pos] = Decimal(repr(raw))
+                continue
             try:
                 value = grid.number(*pos)
             except NotANumber:

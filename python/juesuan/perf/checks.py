@@ -222,7 +222,8 @@ def _structure(table: PerfTable) -> list[Finding]:
     weight_sum = sum((w for w in weights if w is not None), Decimal(0))
     budget_weight = table.number(table.scored_fund.cells.get("weight")) if table.scored_fund else None
     expected_sum = table.profile.indicator_weight if budget_weight is not None else table.profile.total_weight
-    header_weight = (table.indicator_header_row, table.indicator_columns["weight"]) if "weight" in table.indicator_columns else None
+    weight_col = table.indicator_columns.get("weight")
+    header_weight = None if weight_col is None else (table.indicator_header_row, weight_col)
     if header_weight and weight_check(weights, expected_sum) != 0:
         hint = "表中无预算执行分值" if budget_weight is None else f"另有预算执行 {_num(budget_weight)} 分"
         findings.append(_finding(
@@ -422,7 +423,7 @@ def _indicator(table: PerfTable, row: IndicatorRow) -> list[Finding]:
     reason = table.text(cells.get("reason")).strip()
     code = check_indicator(weight, score, target, actual, reason, table.profile)
     suggested = suggested_score(weight, target, actual, table.profile)
-    proportional = _proportional(table, cells["score"], weight, score, target, actual) if suggested is not None else None
+    proportional = None if suggested is None else _proportional(table, cells["score"], weight, score, target, actual)
     if code == CheckCode.NOT_PROPORTIONAL and proportional:
         code = CheckCode.OK
     if code == CheckCode.OK:

@@ -346,24 +346,19 @@ def _level1_from_level2(label: str) -> str:
 def _groups(sheet: _Sheet, rows: list[IndicatorRow], columns: dict[str, int]) -> list[Group]:
     """一级 groups in order of appearance, with the points their label declares and where it is printed."""
     groups: dict[str, Group] = {}
-    col = columns.get("level1")
     for row in rows:
-        if not row.group:
-            continue
-        group = groups.get(row.group)
-        if group is None:
-            pos = _label_pos(sheet, row.row, col) if col is not None else None
-            found = _POINTS.search(row.level1)
-            group = Group(name=row.group, label=row.level1, declared=Decimal(found.group(1)) if found else None,
-                          label_pos=pos)
-            groups[row.group] = group
-        group.rows.append(row)
+        if row.group:
+            if row.group not in groups:
+                found = _POINTS.search(row.level1)
+                groups[row.group] = Group(name=row.group, label=row.level1,
+                                          declared=Decimal(found.group(1)) if found else None, label_pos=None)
+            groups[row.group].rows.append(row)
+    col = columns.get("level1")
+    for group in groups.values():
+        if col is not None:
+            printed = (sheet.grid.merge_origin(r.row, col) for r in group.rows)
+            group.label_pos = next((pos for pos in printed if sheet.grid.get(*pos) is not None), None)
     return list(groups.values())
-
-
-def _label_pos(sheet: _Sheet, row: int, col: int) -> Pos:
-    """Where a label shown in (row, col) is stored: the merged area's first cell, else the cell itself."""
-    return sheet.grid.merge_origin(row, col)
 
 
 # ---------------------------------------------------------------------------------------------- total and conclusion

@@ -6,9 +6,7 @@ A kind knows *how* to check (a sum, a hierarchy, a match by code); the catalogue
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
 from ..findings import Finding, Severity
 from ..grid import a1
@@ -34,28 +32,18 @@ def kind(name: str) -> Callable[[Check], Check]:
     return register
 
 
-@dataclass(frozen=True)
 class Term:
-    """One cell of an identity: a line of a table in one column, with its sign."""
+    """One cell of an identity: a line of a table in one column, with its sign. Its value is read once, on
+    construction, because long tables create tens of thousands of terms."""
 
-    table: Table
-    line: Line
-    column: str
-    sign: int = 1
-    flat: bool = False  # a cell printed and rounded on its own (row identities), whatever lies below it
+    __slots__ = ("table", "line", "column", "sign", "flat", "pos", "raw", "value")
 
-    @cached_property
-    def pos(self) -> tuple[int, int]:
-        return self.line.cells[self.column]
-
-    @cached_property
-    def raw(self) -> Decimal | None:
-        return self.table.values.get(self.pos)
-
-    @cached_property
-    def value(self) -> Decimal:
-        """Blank amount cells count as zero, as they do in the published tables."""
-        return self.raw if self.raw is not None else ZERO
+    def __init__(self, table: Table, line: Line, column: str, sign: int = 1, flat: bool = False) -> None:
+        self.table, self.line, self.column, self.sign = table, line, column, sign
+        self.flat = flat  # a cell printed and rounded on its own (row identities), whatever lies below it
+        self.pos: tuple[int, int] = line.cells[column]
+        self.raw: Decimal | None = table.values.get(self.pos)
+        self.value: Decimal = self.raw if self.raw is not None else ZERO  # blanks count as zero, as printed
 
     @property
     def weight(self) -> int:
@@ -172,19 +160,26 @@ def check_le(rule: Rule, tables: Tables) -> Iterator[Finding]:
             yield f
 
 
+def _balanced(table: Table, target: tuple[int, int], parts: list[tuple[int, tuple[int, int]]]) -> bool:
+    """Fast pre-check on the parsed values: most identities hold exactly, and those need no Terms."""
+    values = table.values
+    total = sum((sign * (values.get(pos) or ZERO) for sign, pos in parts), ZERO)
+    return (values.get(target) or ZERO) == total
+
+
 @kind("row_sum")
 def check_row_sum(rule: Rule, tables: Tables) -> Iterator[Finding]:
     table = tables.get(rule.table or "")
     if table is None or rule.target not in table.columns:
         return
+    signed = [(-1 if spec.startswith("-") else 1, spec.lstrip("-")) for spec in rule.terms]
     for line in table.lines:
         if rule.side is not None and line.side != rule.side or rule.target not in line.cells:
             continue
-        terms = []
-        for spec in rule.terms:
-            column = spec.lstrip("-")
-            if column in line.cells:
-                terms.append(Term(table, line, column, -1 if spec.startswith("-") else 1, flat=True))
+        present = [(sign, column) for sign, column in signed if column in line.cells]
+        if _balanced(table, line.cells[rule.target], [(sign, line.cells[column]) for sign, column in present]):
+            continue
+        terms = [Term(table, line, column, sign, flat=True) for sign, column in present]
         if (f := compare(rule, Term(table, line, rule.target), terms)) is not None:
             yield f
 
@@ -199,10 +194,14 @@ def check_hierarchy(rule: Rule, tables: Tables) -> Iterator[Finding]:
         if not children:
             continue
         for column in table.columns:
-            if column in parent.cells:
-                terms = [Term(table, ch, column) for ch in children if column in ch.cells]
-                if (f := compare(rule, Term(table, parent, column), terms)) is not None:
-                    yield f
+            if column not in parent.cells:
+                continue
+            below = [ch for ch in children if column in ch.cells]
+            if _balanced(table, parent.cells[column], [(1, ch.cells[column]) for ch in below]):
+                continue
+            terms = [Term(table, ch, column) for ch in below]
+            if (f := compare(rule, Term(table, parent, column), terms)) is not None:
+                yield f
 
 
 @kind("class_match")
