@@ -444,11 +444,15 @@ def _count_leaves(lines: list[Line]) -> None:
 def _read_values(table: Table) -> None:
     """Parse every amount cell once; numbers typed as numbers take the fast path."""
     grid = table.grid
+    seen: dict[float, Decimal] = {}  # amounts repeat (0.00 above all): convert each float once
     for line in table.lines:
         for pos in line.cells.values():
             raw = grid.get(*pos)
             if type(raw) is float:
-                table.values[pos] = Decimal(repr(raw))
+                value = seen.get(raw)
+                if value is None:
+                    value = seen[raw] = Decimal(repr(raw))
+                table.values[pos] = value
                 continue
             try:
                 value = grid.number(*pos)

@@ -37,7 +37,7 @@ CLASS_CODES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One row of a table (or of one block of a two-sided table).
 

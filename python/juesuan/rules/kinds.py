@@ -266,12 +266,14 @@ def check_code_names(rule: Rule, tables: Tables) -> Iterator[Finding]:
         for line in table.lines:
             if not line.code or line.anchor is None:
                 continue
-            name = clean_label(line.label)
             if table.kind in ("公开01", "公开04"):
                 continue  # class lines are matched to codes by these very names
-            seen = first.setdefault(line.code, (table, line, name))
-            if seen[2] != name and name:
-                other_table, other_line, other_name = seen
+            seen = first.setdefault(line.code, (table, line, line.label))
+            if seen[2] == line.label:
+                continue
+            name = clean_label(line.label)
+            if name and clean_label(seen[2]) != name:
+                other_table, other_line, other_name = seen[0], seen[1], clean_label(seen[2])
                 yield Finding(
                     rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor), table=table.kind,
                     message=f"{rule.name}：科目 {line.code} 在{other_table.kind}中为“{other_name}”，在{table.kind}中为“{name}”",
