@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .plan import Plan, expand
-from .read import InputError, read_formulas, read_workbook
+from .read import InputError, read_cell_details, read_workbook
 
 __all__ = ["fill_file"]
 
@@ -22,11 +22,11 @@ def fill_file(
 
     src, out = Path(src), Path(out)
     grids = read_workbook(src)
-    sheet_formulas = read_formulas(src)
+    sheet_formulas = read_cell_details(src)
     plan = Plan()
     found = 0
     for grid in grids:
-        grid.formulas = sheet_formulas.get(grid.sheet, {})
+        grid.formulas, grid.number_formats = sheet_formulas.get(grid.sheet, ({}, {}))
         tables = recognise_perf(grid, profile=profile)
         found += len(tables)
         if tables:

@@ -39,14 +39,15 @@ COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info:
 FILL_COLOR = "#C6EFCE"
 RESULTS_HEADER = ["序号", "严重程度", "规则", "工作表", "单元格", "应为", "实为", "差额", "说明", "相关单元格"]
 
-Func = Literal["setValues", "setRangeColor", "addNote", "writeResults"]
+Func = Literal["setValues", "setNumberFormat", "setRangeColor", "addNote", "writeResults"]
 
 
 class Action(BaseModel):
     """One edit. ``setValues``: a 2-D block from ``start`` (values, or formulas as ``=…`` strings);
     ``setRangeColor``: ``args[0]`` colour on every rectangle in ``cells``; ``addNote``: ``args[0]`` text on
     ``cells[0]``; ``writeResults``: the 审核结果 sheet, ``values`` with a header row and ``links`` giving the
-    ``sheet!cell`` target of each data row."""
+    ``sheet!cell`` target of each data row; ``setNumberFormat``: ``args[0]`` format on every rectangle in
+    ``cells`` (a filled 执行率 fraction shows as ``0.00%``)."""
 
     func: Func
     sheet: str

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .grid import Grid, normalise_value
 
-__all__ = ["InputError", "SUPPORTED", "read_workbook", "read_formulas"]
+__all__ = ["InputError", "SUPPORTED", "read_workbook", "read_cell_details"]
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -52,23 +52,31 @@ def read_workbook(path: str | Path) -> list[Grid]:
     return grids
 
 
-def read_formulas(path: str | Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Formula text per sheet and 0-based cell (openpyxl; ``.xlsx``/``.xlsm`` only, else empty)."""
+def read_cell_details(path: str | Path) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
+    """Per sheet: formula text and number format (other than General) of each 0-based cell. openpyxl,
+    ``.xlsx``/``.xlsm`` only (else empty): filling needs both - never overwrite a user's formula, and show a
+    filled fraction as a percentage only where the cell is not formatted as one already."""
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     from openpyxl import load_workbook
+    from openpyxl.cell.read_only import EmptyCell
 
     book = load_workbook(path, read_only=True)
     try:
-        out: dict[str, dict[tuple[int, int], str]] = {}
+        out = {}
         for ws in book.worksheets:
-            cells = {}
+            formulas, formats = {}, {}
             for row in ws.iter_rows():
                 for cell in row:
+                    if isinstance(cell, EmptyCell) or (cell.value is None and cell.number_format == "General"):
+                        continue
+                    pos = (cell.row - 1, cell.column - 1)
                     if isinstance(cell.value, str) and cell.value.startswith("="):
-                        cells[(cell.row - 1, cell.column - 1)] = cell.value
-            out[ws.title] = cells
+                        formulas[pos] = cell.value
+                    if cell.number_format != "General":
+                        formats[pos] = cell.number_format
+            out[ws.title] = (formulas, formats)
         return out
     finally:
         book.close()

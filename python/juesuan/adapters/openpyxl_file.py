@@ -195,6 +195,10 @@ def apply_to_book(book: BookType, plan: Plan) -> None:
             for rect in action.cells:
                 for address in expand(rect):
                     ws[address].fill = fill
+        elif action.func == "setNumberFormat":
+            for rect in action.cells:
+                for address in expand(rect):
+                    ws[address].number_format = action.args[0]
         elif action.func == "addNote":
             comment = Comment(action.args[0], AUTHOR)
             comment.width, comment.height = 360, 40 + 18 * action.args[0].count("\n") + 18 * (len(action.args[0]) // 30)

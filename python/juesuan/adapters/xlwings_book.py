@@ -362,6 +362,9 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
         for action in plan.by_func("setValues"):
             block = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in action.values or []]
             book.sheets[action.sheet].range(action.start or "A1").value = block
+        for action in plan.by_func("setNumberFormat"):
+            for chunk in union_chunks(action.cells) if caps.union_ranges else action.cells:
+                book.sheets[action.sheet].range(chunk).number_format = action.args[0]
         for sheet, cells in fills.items():
             _colour(book.sheets[sheet], cells, caps)
         if caps.read_formats:

@@ -59,6 +59,7 @@ class _Filler:
         self.overwrite = overwrite
         self.planned: dict[Pos, Value] = {}
         self.numbers: dict[Pos, Decimal] = {}
+        self.percent_cells: list[Pos] = []  # 执行率 written as fractions: shown as 0.00%
 
     # ---------------------------------------------------------------- cells
 
@@ -117,6 +118,8 @@ class _Filler:
             self.put(fund.cells["rate"], None if rate is None else rate * 100, f'=IF({a}=0,"",ROUND({b}/{a}*100,2))')
         else:
             self.put(fund.cells["rate"], rate, f'=IF({a}=0,"",ROUND({b}/{a},4))')
+            if fund.cells["rate"] in self.planned and "%" not in table.grid.number_formats.get(fund.cells["rate"], ""):
+                self.percent_cells.append(fund.cells["rate"])
 
     def budget_score(self, table: PerfTable, fund: FundRow) -> None:
         """预算执行得分 = ROUND(分值 × MIN(B ÷ A, 1), 2); the template's 10 when the 分值 cell is empty."""
@@ -205,6 +208,9 @@ class _Filler:
                 run = []
             if pos is not None:
                 run.append(pos)
+        if self.percent_cells:
+            actions.append(Action(func="setNumberFormat", sheet=self.grid.sheet, args=["0.00%"],
+                                  cells=rectangles(self.percent_cells)))
         if self.planned:
             actions.append(Action(func="setRangeColor", sheet=self.grid.sheet, args=[FILL_COLOR],
                                   cells=rectangles(self.planned)))
