@@ -33,6 +33,7 @@ test: setup sysdeps
 bench: setup
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_udf.py
+	$(BIN)/python bench/bench_perf.py
 
 samples: setup
 	$(BIN)/python workbooks/make_samples.py

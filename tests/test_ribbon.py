@@ -14,7 +14,8 @@ from juesuan.adapters import xlwings_book
 from juesuan.grid import a1, parse_a1
 from juesuan.perf.fill import plan_fill
 from juesuan.plan import FILL_COLOR, MARKS_SHEET, RESULTS_SHEET
-from juesuan.read import read_cell_details, read_workbook
+from juesuan.adapters.openpyxl_file import cell_details, open_copy
+from juesuan.read import read_workbook
 from remote_book import (
     SAMPLE,
     actions,
@@ -200,7 +201,7 @@ def test_fill_completes_the_perf_tables_like_the_cli() -> None:
     book = open_book(book_payload(sheets))
     message = ribbon.dispatch("btnFill", book)
     expected: dict[tuple[str, str], object] = {}
-    details = read_cell_details(PERF_SAMPLE)
+    details = cell_details(open_copy(PERF_SAMPLE))
     for grid in read_workbook(PERF_SAMPLE):
         grid.formulas = details.get(grid.sheet, ({}, {}))[0]  # the remote engine reads no number formats
         for action in plan_fill(grid).by_func("setValues"):

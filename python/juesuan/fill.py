@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .plan import Plan, expand
-from .read import InputError, read_cell_details, read_workbook
+from .read import InputError, read_workbook
 
 __all__ = ["fill_file"]
 
@@ -16,24 +16,24 @@ def fill_file(
 ) -> int:
     """Write a copy of ``src`` with every recognised 绩效自评表 completed; returns the number of cells filled.
     A user's own formula is never replaced; a non-empty value only with ``overwrite``."""
-    from .adapters.openpyxl_file import apply_to_book, open_copy, save_atomic
+    from .adapters.openpyxl_file import apply_to_book, cell_details, open_copy, save_atomic
     from .perf.fill import plan_fill
     from .perf.recognise import recognise_perf
 
     src, out = Path(src), Path(out)
     grids = read_workbook(src)
-    sheet_formulas = read_cell_details(src)
+    book = open_copy(src)
+    details = cell_details(book)
     plan = Plan()
     found = 0
     for grid in grids:
-        grid.formulas, grid.number_formats = sheet_formulas.get(grid.sheet, ({}, {}))
+        grid.formulas, grid.number_formats = details.get(grid.sheet, ({}, {}))
         tables = recognise_perf(grid, profile=profile)
         found += len(tables)
         if tables:
             plan.actions += plan_fill(grid, tables, formulas=formulas, overwrite=overwrite, indicator_scores=indicators).actions
     if not found:
         raise InputError("工作簿中没有可识别的绩效自评表，没有可填充的派生列")
-    book = open_copy(src)
     apply_to_book(book, plan)
     save_atomic(book, src, out)
     return sum(len(expand(rect)) for action in plan.by_func("setRangeColor") for rect in action.cells)

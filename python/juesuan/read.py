@@ -1,5 +1,5 @@
-"""Reading workbook files into grids: python-calamine for values (fast, reads ``.xls`` too), openpyxl only
-when formulas are needed (filling must not overwrite a user's formula)."""
+"""Reading workbook files into grids with python-calamine: cached values and merged ranges, fast, ``.xls``
+too. (Formulas and number formats, which filling needs, come from the openpyxl copy being edited.)"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .grid import Grid, normalise_value
 
-__all__ = ["InputError", "SUPPORTED", "read_workbook", "read_cell_details"]
+__all__ = ["InputError", "SUPPORTED", "read_workbook"]
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -50,33 +50,3 @@ def read_workbook(path: str | Path) -> list[Grid]:
     finally:
         book.close()
     return grids
-
-
-def read_cell_details(path: str | Path) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
-    """Per sheet: formula text and number format (other than General) of each 0-based cell. openpyxl,
-    ``.xlsx``/``.xlsm`` only (else empty): filling needs both - never overwrite a user's formula, and show a
-    filled fraction as a percentage only where the cell is not formatted as one already."""
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    from openpyxl import load_workbook
-    from openpyxl.cell.read_only import EmptyCell
-
-    book = load_workbook(path, read_only=True)
-    try:
-        out = {}
-        for ws in book.worksheets:
-            formulas, formats = {}, {}
-            for row in ws.iter_rows():
-                for cell in row:
-                    if isinstance(cell, EmptyCell) or (cell.value is None and cell.number_format == "General"):
-                        continue
-                    pos = (cell.row - 1, cell.column - 1)
-                    if isinstance(cell.value, str) and cell.value.startswith("="):
-                        formulas[pos] = cell.value
-                    if cell.number_format != "General":
-                        formats[pos] = cell.number_format
-            out[ws.title] = (formulas, formats)
-        return out
-    finally:
-        book.close()

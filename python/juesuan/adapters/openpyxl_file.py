@@ -24,7 +24,7 @@ from ..grid import Grid
 from ..plan import COLORS, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
 from ..read import InputError, _check_path, read_workbook
 
-__all__ = ["apply_plan", "clear_file", "clear_marks", "open_copy", "save_atomic"]
+__all__ = ["apply_plan", "cell_details", "clear_file", "clear_marks", "open_copy", "save_atomic"]
 
 AUTHOR = "juesuan"
 MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注"]
@@ -54,6 +54,24 @@ def _book_from_grids(grids: list[Grid]) -> BookType:
         for r1, c1, r2, c2 in grid.merged:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     return book
+
+
+def cell_details(book: BookType) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
+    """Per sheet: formula text and number format (other than General) of each 0-based cell. Filling needs
+    both - never overwrite a user's formula, show a filled fraction as a percentage only where the cell is
+    not formatted as one already - and reads them from the copy it edits anyway."""
+    out = {}
+    for ws in book.worksheets:
+        formulas, formats = {}, {}
+        for row in ws.iter_rows():
+            for cell in row:
+                pos = (cell.row - 1, cell.column - 1)
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    formulas[pos] = cell.value
+                if cell.number_format != "General":
+                    formats[pos] = cell.number_format
+        out[ws.title] = (formulas, formats)
+    return out
 
 
 def save_atomic(book: BookType, src: Path, out: Path) -> None:
