@@ -182,3 +182,11 @@ def test_unmerged_headers_give_the_same_findings(tmp_path, sample_report):
     assert {(f.rule, f.sheet, f.cell, f.expected) for f in report.findings} == {
         (f.rule, f.sheet, f.cell, f.expected) for f in sample_report.findings
     }
+
+
+def test_excel_error_value_is_an_error_not_a_blank(tmp_path):
+    book = build_workbook(load_seed_tables())
+    book["三公经费"]["L8"] = "#DIV/0!"  # openpyxl stores it as an error cell (t="e"), as Excel does
+    save_workbook(book, tmp_path / "t.xlsx")
+    v02 = find(check_file(tmp_path / "t.xlsx"), "V02", "L8")
+    assert v02.severity.value == "error" and "#DIV/0!" in v02.message

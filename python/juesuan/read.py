@@ -3,9 +3,10 @@ too. (Formulas and number formats, which filling needs, come from the openpyxl c
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
-from .grid import Grid, normalise_value
+from .grid import CellError, Grid, normalise_value
 
 __all__ = ["InputError", "SUPPORTED", "read_workbook"]
 
@@ -49,4 +50,34 @@ def read_workbook(path: str | Path) -> list[Grid]:
             grids.append(Grid(meta.name, values, merged))
     finally:
         book.close()
+    _restore_error_values(path, grids)
     return grids
+
+
+def _restore_error_values(path: Path, grids: list[Grid]) -> None:
+    """python-calamine reads Excel error values (``#DIV/0!``) as empty strings (python-calamine#105), which
+    would hide a broken formula as a blank amount. When an ``.xlsx``/``.xlsm`` sheet holds error cells at
+    all (a byte search of the sheet parts, no parsing), openpyxl supplies their positions and codes."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    with zipfile.ZipFile(path) as archive:
+        if not any(b't="e"' in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")):
+            return
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        by_name = {g.sheet: g for g in grids}
+        for ws in book.worksheets:
+            grid = by_name.get(ws.title)
+            for row in ws.iter_rows() if grid is not None else ():
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "e" and cell.value is not None:
+                        r, c = cell.row - 1, cell.column - 1
+                        while len(grid.values) <= r:
+                            grid.values.append([])
+                        line = grid.values[r]
+                        line.extend([None] * (c + 1 - len(line)))
+                        line[c] = CellError(str(cell.value))
+    finally:
+        book.close()
