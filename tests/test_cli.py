@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -136,3 +137,23 @@ def test_console_script_help():
     exe = Path(sys.executable).with_name("juesuan")
     result = subprocess.run([str(exe), "check", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "退出码：0 无错误，1 有错误，2 输入无法使用" in result.stdout
+
+
+def test_charts_are_kept_and_lost_content_is_reported(tmp_path, capsys):
+    from openpyxl.chart import BarChart, Reference
+
+    from juesuan.adapters.openpyxl_file import lost_content
+
+    book = build_workbook(load_seed_tables())
+    ws = book["三公经费"]
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=8, max_col=6, max_row=8))
+    ws.add_chart(chart, "A12")
+    src, marked = tmp_path / "chart.xlsx", tmp_path / "marked.xlsx"
+    save_workbook(book, src)
+    assert run("check", src, "--out", marked) == 0
+    assert "注意" not in capsys.readouterr().err and load_workbook(marked)["三公经费"]._charts
+    # a part openpyxl would not write back: the user is told (the original file keeps it)
+    with zipfile.ZipFile(src, "a") as archive:
+        archive.writestr("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>")
+    assert lost_content(src, marked) == ["原文件中的数据透视表未能保留在输出文件中（原文件不受影响）"]

@@ -47,6 +47,13 @@ def _summary(report: Report, out: Path | None, json_path: Path | None) -> str:
     return "\n".join(lines)
 
 
+def _warn_lost(src: Path, out: Path) -> None:
+    from .adapters.openpyxl_file import lost_content
+
+    for message in lost_content(src, out):
+        print(f"注意：{message}", file=sys.stderr)
+
+
 def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None) -> Report:
     from .check import check_file
 
@@ -56,6 +63,7 @@ def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: st
         from .plan import plan_marks
 
         apply_plan(path, plan_marks(report), out)
+        _warn_lost(path, out)
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")
@@ -108,6 +116,7 @@ def cmd_clear(args: argparse.Namespace) -> int:
     from .adapters.openpyxl_file import clear_file
 
     restored = clear_file(args.file, args.out)
+    _warn_lost(args.file, args.out)
     print(f"已清除标注：恢复 {restored} 个单元格的原有底色与批注，删除“审核结果”表。输出：{args.out}")
     return 0
 
@@ -117,6 +126,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
     written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators,
                         profile=args.profile)
+    _warn_lost(args.file, args.out)
     print(f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}")
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -24,7 +25,7 @@ from ..grid import Grid
 from ..plan import COLORS, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
 from ..read import InputError, _check_path, read_workbook
 
-__all__ = ["apply_plan", "cell_details", "clear_file", "clear_marks", "open_copy", "save_atomic"]
+__all__ = ["apply_plan", "cell_details", "clear_file", "clear_marks", "lost_content", "open_copy", "save_atomic"]
 
 AUTHOR = "juesuan"
 MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注"]
@@ -221,6 +222,35 @@ def apply_to_book(book: BookType, plan: Plan) -> None:
             comment = Comment(action.args[0], AUTHOR)
             comment.width, comment.height = 360, 40 + 18 * action.args[0].count("\n") + 18 * (len(action.args[0]) // 30)
             ws[action.cells[0]].comment = comment
+
+
+#: What openpyxl may drop when it rewrites a workbook: (label, part-name prefix, marker counted in those parts).
+_FRAGILE = [
+    ("图表", "xl/charts/chart", None),
+    ("图片", "xl/media/", None),
+    ("形状或文本框", "xl/drawings/drawing", b"<xdr:sp>"),
+    ("数据透视表", "xl/pivotTables/", None),
+    ("切片器", "xl/slicers/", None),
+]
+
+
+def _count(archive: zipfile.ZipFile, prefix: str, marker: bytes | None) -> int:
+    names = [n for n in archive.namelist() if n.startswith(prefix)]
+    return len(names) if marker is None else sum(archive.read(n).count(marker) for n in names)
+
+
+def lost_content(src: str | Path, out: str | Path) -> list[str]:
+    """What the source workbook had that the written copy lacks (openpyxl keeps charts and images but not
+    shapes, pivot tables …), so the user is told instead of finding out later. The original keeps them."""
+    src, out = Path(src), Path(out)
+    if src.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    with zipfile.ZipFile(src) as before, zipfile.ZipFile(out) as after:
+        return [
+            f"原文件中的{label}未能保留在输出文件中（原文件不受影响）"
+            for label, prefix, marker in _FRAGILE
+            if _count(after, prefix, marker) < _count(before, prefix, marker)
+        ]
 
 
 def apply_plan(src: str | Path, plan: Plan, out: str | Path) -> None:
