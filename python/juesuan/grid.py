@@ -103,10 +103,13 @@ class Grid:
     def text(self, row: int, col: int) -> str:
         """Normalised text of a cell (numbers as their plain digits), for label matching; cached because
         recognition asks for the same header and label cells many times."""
+        value = self.get(row, col)
+        if type(value) is str and value.isalnum():
+            return value  # nothing to normalise: no spaces, brackets or punctuation (most codes and names)
         key = (row, col)
         text = self._texts.get(key)
         if text is None:
-            text = self._texts[key] = norm_text(self.get(row, col))
+            text = self._texts[key] = norm_text(value)
         return text
 
     def header_text(self, row: int, col: int) -> str:

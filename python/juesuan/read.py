@@ -43,7 +43,7 @@ def read_workbook(path: str | Path) -> list[Grid]:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
-            values = [[normalise_value(v) if type(v) is str else v for v in row] for row in rows]
+            values = [[(None if v == "" else normalise_value(v)) if type(v) is str else v for v in row] for row in rows]
             while values and all(v is None for v in values[-1]):
                 values.pop()
             merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]

@@ -279,7 +279,7 @@ def _parse_code_table(grid: Grid, kind: str, title_row: int) -> tuple[list[Line]
         ):
             continue  # a header block repeated after a page break
         cells = {key: (r, c) for key, c in columns.items()}
-        if "合计" in code_text or clean_label(name_text) in ("合计", "总计"):
+        if "合计" in code_text or (("合计" in name_text or "总计" in name_text) and clean_label(name_text) in ("合计", "总计")):
             lines.append(Line("合计", "合计", "合计", r, cells, anchor=(r, code_col)))
         elif _CODE.match(code_text):
             raw_name = grid.get(r, name_col)
@@ -433,7 +433,8 @@ def _count_leaves(lines: list[Line]) -> None:
     parents = {c[:n] for c in codes for n in (3, 5) if len(c) > n}
     under: Counter[str] = Counter()
     for leaf in codes - parents:
-        under.update({leaf[:n] for n in (3, 5, 7) if n <= len(leaf)})
+        for n in range(3, len(leaf) + 1, 2):
+            under[leaf[:n]] += 1
     for ln in lines:
         if ln.code:
             ln.leaves = max(1, under[ln.code])
