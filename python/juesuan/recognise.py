@@ -204,6 +204,8 @@ def _match_columns(grid: Grid, rows: range, cols: range, spec: Columns) -> dict[
 
 
 def _find_row(grid: Grid, start: int, test: Callable[[str], bool], min_hits: int = 1) -> tuple[int, list[int]] | None:
+    """The first header row below ``start`` with enough cells passing ``test``, and those cells' columns
+    (a merged area counts once, at its first column)."""
     for r in range(start, min(grid.n_rows, start + HEAD_ROWS)):
         hits = [c for c in range(grid.n_cols) if grid.merge_origin(r, c)[1] == c and test(grid.header_text(r, c))]
         if len(hits) >= min_hits:
@@ -224,6 +226,7 @@ def _header_end(grid: Grid, first: int) -> int:
 
 
 def _notes_from(grid: Grid, row: int) -> list[str]:
+    """The text lines below a table: its notes (``注：…``), kept for the empty-table rule."""
     notes = []
     for r in range(row, grid.n_rows):
         texts = [str(v).strip() for v in grid.values[r] if isinstance(v, str) and v.strip()]
@@ -233,10 +236,12 @@ def _notes_from(grid: Grid, row: int) -> list[str]:
 
 
 def _starts_note(text: str) -> bool:
-    return text.startswith(("注：", "注:", "注1", "注")) and not text.startswith("注册")
+    """``注：…`` below a table starts its notes (but 注册…/注销… are ordinary labels)."""
+    return text.startswith("注") and not text.startswith(("注册", "注销"))
 
 
 def _code_and_name(code_text: str, name_text: str) -> tuple[str, str]:
+    """Split ``2050303技校教育`` typed into the code cell when the name cell is empty."""
     if not _CODE.match(code_text):
         m = _CODE_NAME.match(code_text)
         if m and not name_text:
