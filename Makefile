@@ -25,7 +25,6 @@ sysdeps:
 demo: setup
 	@mkdir -p out
 	-$(BIN)/juesuan check $(SAMPLE) --json out/demo-report.json --out out/demo-marked.xlsx
-	@echo "审核报告: out/demo-report.json   标注副本: out/demo-marked.xlsx"
 
 test: setup sysdeps
 	$(BIN)/python -m pytest -q
