@@ -190,3 +190,26 @@ def test_excel_error_value_is_an_error_not_a_blank(tmp_path):
     save_workbook(book, tmp_path / "t.xlsx")
     v02 = find(check_file(tmp_path / "t.xlsx"), "V02", "L8")
     assert v02.severity.value == "error" and "#DIV/0!" in v02.message
+
+
+def test_older_24_line_class_list(tmp_path, sample_report):
+    """Templates before 抗疫特别国债 and 灾害防治 had 24 功能分类 lines on the summary tables."""
+    tables = load_seed_tables()
+    for kind in ("公开01", "公开04"):
+        tables[kind].delete("二十六、抗疫特别国债安排的支出")
+        tables[kind].delete("二十二、灾害防治及应急管理支出")
+    report = check(tmp_path, tables)
+    assert {(f.rule, f.table, f.expected, f.actual) for f in report.findings} == {
+        (f.rule, f.table, f.expected, f.actual) for f in sample_report.findings
+    }
+
+
+def test_a_class_line_missing_from_the_summary_is_found(tmp_path):
+    tables = load_seed_tables()
+    tables["公开01"].delete("九、卫生健康支出")  # 441.31, while 公开03 has 210 卫生健康支出 441.30
+    report = check(tmp_path, tables)
+    x05 = [f for f in report.findings if f.rule == "X05" and f.severity.value == "error"]
+    assert [(f.sheet, f.cell, f.actual) for f in x05] == [("支出决算表", locate(tables["公开03"], "210", "本年支出合计"), D("441.30"))]
+    assert "公开01中没有与科目 210 卫生健康支出 对应的类级行" in x05[0].message
+    r2 = find(report, "T01.R2", locate(tables["公开01"], "本年支出合计", "决算数"))  # no longer adds up either
+    assert r2.actual - r2.expected == D("441.31")
