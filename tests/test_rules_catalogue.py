@@ -23,7 +23,17 @@ def test_every_identity_of_the_reference_is_catalogued():
 
 
 def test_rules_doc_is_current():
-    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == catalogue_markdown(load_catalogue())
+    from juesuan.perf.checks import RULES
+
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == catalogue_markdown(load_catalogue(), RULES.values())
+
+
+def test_rule_ids_are_unique_across_both_catalogues(capsys):
+    from juesuan.perf.checks import RULES
+
+    assert not {r.id for r in load_catalogue()} & set(RULES)
+    assert main(["rules", "P-EXEC-RATE"]) == 0
+    assert "P-EXEC-RATE\t错误\t执行率" in capsys.readouterr().out
 
 
 def test_unknown_rule_id_is_an_input_error(capsys):

@@ -132,18 +132,20 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .perf.checks import RULES as PERF_RULES
     from .rules import catalogue_markdown, load_catalogue
 
     rules = load_catalogue()
     if args.markdown:
-        print(catalogue_markdown(rules), end="")
+        print(catalogue_markdown(rules, PERF_RULES.values()), end="")
         return 0
-    for rule in rules:
-        if args.id and rule.id != args.id:
-            continue
-        print(f"{rule.id}\t{rule.severity.label}\t{rule.name}" + (f"\t（{rule.source}）" if args.id else ""))
-    if args.id and all(rule.id != args.id for rule in rules):
+    listed = [(r.id, r.severity.label, r.name, r.source) for r in rules]
+    listed += [(r.id, r.severity.label, r.name, r.message) for r in PERF_RULES.values()]
+    shown = [row for row in listed if not args.id or row[0] == args.id]
+    if not shown:
         raise InputError(f"没有编号为 {args.id} 的规则")
+    for rule_id, severity, name, detail in shown:
+        print(f"{rule_id}\t{severity}\t{name}" + (f"\t（{detail}）" if args.id else ""))
     return 0
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -13,6 +15,15 @@ from ..findings import Severity
 __all__ = ["Rule", "catalogue_markdown", "load_catalogue"]
 
 CATALOGUE = Path(__file__).with_name("catalogue.toml")
+
+
+class PerfRuleLike(Protocol):
+    """What the docs need of a 绩效 rule (``juesuan.perf.checks.PerfRule``)."""
+
+    id: str
+    severity: Severity
+    name: str
+    message: str
 
 
 class Rule(BaseModel):
@@ -61,16 +72,25 @@ def load_catalogue(path: Path = CATALOGUE) -> tuple[Rule, ...]:
     return rules
 
 
-def catalogue_markdown(rules: tuple[Rule, ...]) -> str:
-    """``docs/rules.md``: the rule list generated from the catalogue, so the docs cannot drift from it."""
+def catalogue_markdown(rules: tuple[Rule, ...], perf_rules: Iterable[PerfRuleLike] = ()) -> str:
+    """``docs/rules.md``: the rule lists generated from the catalogues (决算 and 绩效自评), so the docs
+    cannot drift from them."""
     lines = [
         "# 审核规则目录",
         "",
-        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml` 生成，请勿手工修改。",
+        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml` 与 `python/juesuan/perf/checks.py`",
+        "生成，请勿手工修改。",
+        "",
+        "## 部门决算公开表",
+        "",
         "差额在尾数误差容差以内时，规则以“警告”报告（容差：每个参与计算的万元金额 ±0.005）。",
         "",
         "| 编号 | 严重程度 | 规则 | 检查方式 | 依据 |",
         "|---|---|---|---|---|",
     ]
     lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.kind} | {r.source} |" for r in rules]
+    perf = list(perf_rules)
+    if perf:
+        lines += ["", "## 绩效自评表", "", "| 编号 | 严重程度 | 规则 | 提示文字 |", "|---|---|---|---|"]
+        lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.message} |" for r in perf]
     return "\n".join(lines) + "\n"
