@@ -124,16 +124,15 @@ def compare(rule: Rule, target: Term, terms: list[Term], *, op: str = "=", words
 
 
 def _identities(rule: Rule, tables: Tables) -> Iterator[tuple[Term, list[Term]]]:
+    """Each (target cell, term cells) a sum/≤ rule stands for: one per column of the target line unless the
+    target names its column. Skipped entirely when a table it refers to is not in the workbook."""
     assert rule.target
-    _, _, _, target_col = _split(rule.target)
-    base = resolve(rule.target, tables, rule.table, "?")
-    if base is None:
+    _, table_kind, ref, target_col = _split(rule.target)
+    table = tables.get(table_kind or rule.table or "")
+    if table is None:
         return
-    sign, table_kind, ref, _ = _split(rule.target)
-    table = tables[table_kind or rule.table or ""]
     for line in _lines(table, ref):
-        columns = [target_col] if target_col else [c for c in table.columns if c in line.cells]
-        for column in columns:
+        for column in [target_col] if target_col else table.columns:
             if column not in line.cells:
                 continue
             terms: list[Term] = []
