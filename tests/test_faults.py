@@ -213,3 +213,14 @@ def test_a_class_line_missing_from_the_summary_is_found(tmp_path):
     assert "公开01中没有与科目 210 卫生健康支出 对应的类级行" in x05[0].message
     r2 = find(report, "T01.R2", locate(tables["公开01"], "本年支出合计", "决算数"))  # no longer adds up either
     assert r2.actual - r2.expected == D("441.31")
+
+
+def test_table_without_title_is_recognised_by_its_header(tmp_path, sample_report):
+    book = build_workbook(load_seed_tables())
+    for sheet in ("收入决算表", "三公经费"):
+        book[sheet]["A1"] = None  # the title row emptied, as when a table is pasted without it
+    save_workbook(book, tmp_path / "t.xlsx")
+    report = check_file(tmp_path / "t.xlsx")
+    refs = {t.sheet: (t.table, t.title) for t in report.tables}
+    assert refs["收入决算表"] == ("公开02", "收入决算表") and refs["三公经费"] == ("公开09", "财政拨款“三公”经费支出决算表")
+    assert {(f.rule, f.cell) for f in report.findings} == {(f.rule, f.cell) for f in sample_report.findings}

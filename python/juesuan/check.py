@@ -11,7 +11,7 @@ from .rules import load_catalogue, run
 from .perf.checks import check_perf
 from .perf.model import PerfTable
 from .perf.recognise import recognise_perf
-from .tables import Table
+from .tables import TABLE_NAMES, Table
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
@@ -37,7 +37,8 @@ def recognise_all(
             else:
                 skipped.append(Skipped(sheet=grid.sheet, reason=str(exc)))
             continue
-        refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title, top_left=a1(*table.title_cell)))
+        refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title or TABLE_NAMES[table.kind],
+                             top_left=a1(*table.title_cell)))
         if table.kind in tables:
             first = tables[table.kind]
             extra.append(Finding(

@@ -10,7 +10,7 @@ from .grid import Grid, a1
 
 __all__ = ["CLASS_CODES", "TABLE_NAMES", "Line", "Table"]
 
-#: 公开NN -> the title as published (for reports and messages).
+#: 公开NN -> the title as published, reported for a table recognised by its header words alone.
 TABLE_NAMES = {
     "公开01": "收入支出决算总表",
     "公开02": "收入决算表",
@@ -110,9 +110,6 @@ class Table:
     def value(self, line: Line, column: str) -> Decimal | None:
         pos = line.cells.get(column)
         return None if pos is None else self.values.get(pos)
-
-    def address(self, pos: tuple[int, int]) -> str:
-        return a1(*pos)
 
     def qualified(self, pos: tuple[int, int]) -> str:
         return f"{self.sheet}!{a1(*pos)}"
