@@ -22,6 +22,7 @@ __all__ = [
     "Action",
     "COLORS",
     "FILL_COLOR",
+    "MARKS_HEADER",
     "MARKS_SHEET",
     "Plan",
     "RESULTS_HEADER",
@@ -34,6 +35,8 @@ __all__ = [
 RESULTS_SHEET = "审核结果"
 #: Hidden sheet where adapters remember each marked cell's original fill, so 清除标注 can restore it.
 MARKS_SHEET = "juesuan_标注记录"
+#: Its columns, shared by both adapters so a copy marked by the CLI can be cleared in Excel and vice versa.
+MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注"]
 COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
 #: Fill for cells that juesuan computed (填充派生列).
 FILL_COLOR = "#C6EFCE"

@@ -22,13 +22,12 @@ from openpyxl.workbook.workbook import Workbook as BookType
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..grid import Grid
-from ..plan import COLORS, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
+from ..plan import COLORS, MARKS_HEADER, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
 from ..read import InputError, _check_path, read_workbook
 
 __all__ = ["apply_plan", "cell_details", "clear_file", "clear_marks", "lost_content", "open_copy", "save_atomic"]
 
 AUTHOR = "juesuan"
-MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注"]
 
 
 def open_copy(src: Path) -> BookType:

@@ -28,8 +28,7 @@ import xlwings as xw
 from xlwings.utils import int_to_rgb, rgb_to_hex
 
 from ..grid import Grid, a1, col_letter, normalise_value, parse_a1
-from ..plan import MARKS_SHEET, RESULTS_HEADER, RESULTS_SHEET, Action, Plan, expand, rectangles
-from .openpyxl_file import MARKS_HEADER
+from ..plan import MARKS_HEADER, MARKS_SHEET, RESULTS_HEADER, RESULTS_SHEET, Action, Plan, expand, rectangles
 
 __all__ = [
     "ApplyError",
