@@ -157,3 +157,16 @@ def test_charts_are_kept_and_lost_content_is_reported(tmp_path, capsys):
     with zipfile.ZipFile(src, "a") as archive:
         archive.writestr("xl/pivotTables/pivotTable1.xml", "<pivotTableDefinition/>")
     assert lost_content(src, marked) == ["原文件中的数据透视表未能保留在输出文件中（原文件不受影响）"]
+
+
+def test_workbook_without_any_known_table_is_unusable(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active["A1"] = "2023年度部门决算情况说明"
+    book.save(tmp_path / "notes.xlsx")
+    assert run("check", tmp_path / "notes.xlsx", "--json", tmp_path / "r.json") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("juesuan：notes.xlsx 中没有可识别的部门决算公开表或绩效自评表（“说明”未识别") and err.count("\n") == 1
+    assert not (tmp_path / "r.json").exists()

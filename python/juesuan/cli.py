@@ -58,6 +58,9 @@ def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: st
     from .check import check_file
 
     report = check_file(path, profile=profile)
+    if not report.tables:
+        reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
+        raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
     if out is not None:
         from .adapters.openpyxl_file import apply_plan
         from .plan import plan_marks
