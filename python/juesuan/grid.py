@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from decimal import Decimal
 
 from .numbers import NotANumber, is_blank, parse_number
@@ -66,7 +66,13 @@ def norm_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _WS.sub("", str(value)).translate(_BRACKETS)
+    return _norm_str(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _norm_str(text: str) -> str:
+    """Cached: labels and headers repeat across the tables and sheets of a workbook."""
+    return _WS.sub("", text).translate(_BRACKETS)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from decimal import Decimal
 
 from .grid import Grid, norm_text
@@ -29,6 +30,7 @@ class NotATable(Exception):
     """The sheet holds no known 公开 table; the message is the Chinese reason shown as ``skipped``."""
 
 
+@lru_cache(maxsize=65536)
 def clean_label(text: str) -> str:
     """Label without ordinal (``五、``), ``其中：``, leading dashes or a trailing note like ``（含专用结余）``."""
     text = norm_text(text).lstrip("-—－")
@@ -78,7 +80,7 @@ def classify(grid: Grid) -> tuple[str, str, tuple[int, int]]:
     """(kind, printed title, title cell); raises NotATable with the reason."""
     for r in range(min(grid.n_rows, HEAD_ROWS)):
         for c, value in enumerate(grid.values[r]):
-            if isinstance(value, str):
+            if isinstance(value, str) and "算" in value:  # every title says 决算
                 kind = _title_kind(norm_text(value))
                 if kind:
                     return kind, value.strip(), (r, c)
