@@ -101,10 +101,14 @@ def test_batch_directory_with_progress(tmp_path, capsys):
     shutil.copy(SAMPLE, folder / "a.xlsx")
     shutil.copy(faulty(tmp_path), folder / "b.xlsx")
     (folder / "c.xlsx").write_text("broken", encoding="utf-8")
-    assert run("check", folder, "--out-dir", tmp_path / "out") == 2
+    assert run("check", folder, "--out-dir", tmp_path / "out", "--summary", tmp_path / "汇总.xlsx") == 2
     out = capsys.readouterr().out
     assert "a.xlsx\t9 张表\t错误 0\t警告 19" in out and "b.xlsx\t9 张表\t错误 " in out and "c.xlsx\t无法使用" in out
     assert (tmp_path / "out" / "b.checked.xlsx").exists() and (tmp_path / "out" / "b.report.json").exists()
+    summary = list(load_workbook(tmp_path / "汇总.xlsx")["审核汇总"].values)
+    assert summary[0][:5] == ("文件", "严重程度", "规则", "工作表", "单元格")
+    assert sum(1 for row in summary[1:] if row[0].endswith("a.xlsx")) == 19
+    assert ("错误", "T01.R1", "收支总表", "C33") in {row[1:5] for row in summary[1:] if row[0].endswith("b.xlsx")}
 
 
 def test_xls_input_is_read_with_calamine(tmp_path):

@@ -97,6 +97,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     worst = 0
     rows = []
+    reports: list[Report] = []
     for path in tqdm(files, desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet):
         json_path = out = None
         if args.out_dir:
@@ -108,11 +109,32 @@ def cmd_check(args: argparse.Namespace) -> int:
             rows.append(f"{path}\t无法使用：{exc}")
             worst = 2
             continue
+        reports.append(report)
         s = report.summary
         rows.append(f"{path}\t{len(report.tables)} 张表\t错误 {s.errors}\t警告 {s.warnings}")
         worst = max(worst, 1 if s.errors else 0)
     print("\n".join(rows))
+    if args.summary:
+        write_summary(reports, args.summary)
+        print(f"汇总表：{args.summary}")
     return worst
+
+
+def write_summary(reports: list[Report], path: Path) -> None:
+    """One workbook listing every finding of a batch, one row each, for reviewing many units at once."""
+    import pandas as pd
+
+    from .plan import as_float
+
+    columns = ["文件", "严重程度", "规则", "工作表", "单元格", "表", "应为", "实为", "差额", "说明"]
+    frame = pd.DataFrame(
+        [[r.file, f.severity.label, f.rule, f.sheet, f.cell, f.table, as_float(f.expected), as_float(f.actual),
+          as_float(f.difference), f.message] for r in reports for f in r.findings],
+        columns=columns,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_excel(path, sheet_name="审核汇总", index=False)
+
 
 
 def cmd_clear(args: argparse.Namespace) -> int:
@@ -173,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", type=Path, metavar="报告.json", help="把审核报告写成 JSON 文件")
     check.add_argument("--out", type=Path, metavar="标注副本.xlsx", help="写出标注副本（错误标红、警告标黄、附批注和“审核结果”表）；原文件不变")
     check.add_argument("--out-dir", type=Path, metavar="目录", help="批量检查时，每个文件的标注副本和报告写到此目录")
+    check.add_argument("--summary", type=Path, metavar="汇总.xlsx", help="批量检查时，把所有文件的审核结果汇总到一个工作簿")
     check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
     check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
     check.set_defaults(func=cmd_check)

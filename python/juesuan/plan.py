@@ -26,6 +26,7 @@ __all__ = [
     "MARKS_SHEET",
     "Plan",
     "RESULTS_HEADER",
+    "as_float",
     "RESULTS_SHEET",
     "note_text",
     "plan_marks",
@@ -132,7 +133,7 @@ def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
     for i, f in enumerate(sorted(report.findings, key=lambda f: rank[f.severity]), 1):
         rows.append([
             i, f.severity.label, f.rule, f.sheet, f.cell,
-            _num(f.expected), _num(f.actual), _num(f.difference), f.message, compact_refs(f.related),
+            as_float(f.expected), as_float(f.actual), as_float(f.difference), f.message, compact_refs(f.related),
         ])
         links.append(f"{f.sheet}!{f.cell}")
     return rows, links
@@ -149,7 +150,8 @@ def compact_refs(refs: list[str], limit: int = 12) -> str:
     return f"{text} 等共 {len(refs)} 个" if len(refs) > limit else text
 
 
-def _num(value: Decimal | None) -> float | None:
+def as_float(value: Decimal | None) -> float | None:
+    """Amounts for spreadsheet cells, which hold floats."""
     return None if value is None else float(value)
 
 
