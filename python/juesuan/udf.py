@@ -256,6 +256,12 @@ def _safe(udf: Callable[..., object]) -> Callable[..., object]:
     return wrapper
 
 
+def _percent_options(udf: Callable[..., Any]) -> Callable[..., Any]:
+    """The two trailing options of EXECRATE, SHARE and YOY, described once for Excel's function wizard."""
+    udf = xw.arg("as_percent", doc="TRUE（默认）返回比例，单元格设百分比格式；FALSE 返回 99.93 这样的百分数")(udf)
+    return xw.arg("decimals", doc="百分数保留的小数位，默认 2（即 0.00%）")(udf)
+
+
 def _ratio_column(fn: Callable[[Decimal, Decimal, int], Decimal | None], x: Any, y: Any, decimals: Any, as_percent: Any) -> Any:
     """EXECRATE, SHARE and YOY: a ratio of two columns, rounded half-up at ``decimals`` percent places,
     returned as a fraction (for a 0.00% cell format) or, with ``as_percent`` FALSE, as 99.93-style percent."""
@@ -278,8 +284,7 @@ def _ratio_column(fn: Callable[[Decimal, Decimal, int], Decimal | None], x: Any,
 @xw.func(category=CATEGORY)
 @xw.arg("budget", ndim=2, err_to_str=True, doc="全年预算数（调整后预算数）A，可选整列")
 @xw.arg("executed", ndim=2, err_to_str=True, doc="全年执行数 B，可选整列")
-@xw.arg("decimals", doc="百分数保留的小数位，默认 2（即 0.00%）")
-@xw.arg("as_percent", doc="TRUE（默认）返回比例，单元格设百分比格式；FALSE 返回 99.93 这样的百分数")
+@_percent_options
 @_safe
 def EXECRATE(budget: Any, executed: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """执行率 = 执行数 ÷ 全年预算数，四舍五入；均为 0 返回空，预算为 0 有执行数返回 #DIV/0!。"""
@@ -325,8 +330,7 @@ def FUNDCHECK(total: Any, *parts: Any) -> Any:
 @xw.func(category=CATEGORY)
 @xw.arg("part", ndim=2, err_to_str=True, doc="部分数，可选整列")
 @xw.arg("total", ndim=2, err_to_str=True, doc="合计数（分母），可为单个单元格")
-@xw.arg("decimals", doc="百分数保留的小数位，默认 2")
-@xw.arg("as_percent", doc="TRUE（默认）返回比例；FALSE 返回百分数")
+@_percent_options
 @_safe
 def SHARE(part: Any, total: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """占比 = 部分 ÷ 合计，四舍五入。两者均为 0 返回空；合计为 0 而部分不为 0 返回 #DIV/0!。"""
@@ -336,8 +340,7 @@ def SHARE(part: Any, total: Any, decimals: Any = 2, as_percent: Any = True) -> A
 @xw.func(category=CATEGORY)
 @xw.arg("current", ndim=2, err_to_str=True, doc="本年数，可选整列")
 @xw.arg("previous", ndim=2, err_to_str=True, doc="上年数，可选整列")
-@xw.arg("decimals", doc="百分数保留的小数位，默认 2")
-@xw.arg("as_percent", doc="TRUE（默认）返回比例；FALSE 返回百分数")
+@_percent_options
 @_safe
 def YOY(current: Any, previous: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """增减率 = (本年 − 上年) ÷ 上年，正为增长、负为下降。上年为 0 而本年大于 0 按“增长100.00%”返回 1。"""
