@@ -92,7 +92,7 @@ def test_unusable_input_exit_2_with_chinese_reason(tmp_path, capsys):
     assert run("check", fake) == 2
     assert "无法读取工作簿" in capsys.readouterr().err
     assert run("check", SAMPLE, "--out", SAMPLE) == 2
-    assert "不能覆盖原文件" in capsys.readouterr().err
+    assert "原文件从不被改写" in capsys.readouterr().err
 
 
 def test_batch_directory_with_progress(tmp_path, capsys):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .findings import Finding, Report, Severity, Skipped, TableRef
 from .grid import Grid, a1
+from .plan import MARKS_SHEET, RESULTS_SHEET
 from .recognise import NotATable, recognise
 from .rules import load_catalogue, run
 from .perf.checks import check_perf
@@ -14,6 +15,9 @@ from .perf.recognise import recognise_perf
 from .tables import TABLE_NAMES, Table
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
+
+#: Sheets juesuan adds to a marked copy.
+OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET})
 
 
 def recognise_all(
@@ -27,6 +31,8 @@ def recognise_all(
     skipped: list[Skipped] = []
     extra: list[Finding] = []
     for grid in grids:
+        if grid.sheet in OWN_SHEETS:
+            continue  # a marked copy checked again: our own sheets are no tables and no news
         try:
             table = recognise(grid)
         except NotATable as exc:

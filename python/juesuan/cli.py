@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .findings import Report, Severity
+from .outputs import atomic_write, guard_outputs, preflight, write_text_atomic
 from .read import SUPPORTED, InputError
 
 __all__ = ["main"]
@@ -61,48 +63,92 @@ def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: st
     if not report.tables:
         reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
         raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
+    if json_path is not None:  # the report first: it is written even when the marked copy cannot be
+        write_text_atomic(json_path, json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
     if out is not None:
         from .adapters.openpyxl_file import apply_plan
         from .plan import plan_marks
 
         apply_plan(path, plan_marks(report), out)
         _warn_lost(path, out)
-    if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")
     return report
 
 
-def _expand(paths: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
+#: Names juesuan gives its own outputs; a folder check never takes them for inputs.
+OWN_OUTPUT_SUFFIXES = (".checked.xlsx", ".checked.xlsm", ".filled.xlsx", ".filled.xlsm")
+
+
+def _expand(paths: Sequence[str], skip: Sequence[Path] = ()) -> list[tuple[Path, Path]]:
+    """Every workbook to check with the path its outputs take under ``--out-dir``: a folder's files keep
+    their place below the folder (各局/A局/决算.xlsx → A局/决算), so equal names in different folders never
+    share an output. Files under ``skip`` (the output folder) and juesuan's own outputs are left out."""
+    skipped = [_resolved(p) for p in skip]
+    files: list[tuple[Path, Path]] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUPPORTED and not f.name.startswith(("~$", ".")))
-        else:
-            files.append(p)
+        if not p.is_dir():
+            files.append((p, Path(p.name)))
+            continue
+        for f in sorted(p.rglob("*")):
+            if f.suffix.lower() not in SUPPORTED or f.name.startswith(("~$", ".")) or not f.is_file():
+                continue
+            if f.name.lower().endswith(OWN_OUTPUT_SUFFIXES) or any(_resolved(f).is_relative_to(s) for s in skipped):
+                continue
+            files.append((f, f.relative_to(p)))
     return files
 
 
+def _resolved(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _marked_name(path: Path) -> str:
+    """The marked copy keeps a macro workbook's extension; anything else becomes .xlsx."""
+    return f"{path.stem}.checked{'.xlsm' if path.suffix.lower() == '.xlsm' else '.xlsx'}"
+
+
+def _batch_outputs(files: list[tuple[Path, Path]], out_dir: Path) -> list[tuple[Path, Path, Path]]:
+    """(input, report, marked copy) per file; a name taken twice (two files given from different folders)
+    gets a number, so no output of the run is overwritten by another."""
+    taken: set[str] = set()
+    out: list[tuple[Path, Path, Path]] = []
+    for path, rel in files:
+        folder, stem = out_dir / rel.parent, rel.stem
+        n = 1
+        while (folder / stem).as_posix().casefold() in taken:
+            n += 1
+            stem = f"{rel.stem}（{n}）"
+        taken.add((folder / stem).as_posix().casefold())
+        out.append((path, folder / f"{stem}.report.json", folder / _marked_name(path.with_name(stem + path.suffix))))
+    return out
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    files = _expand(args.files)
-    if len(files) == 1 and not args.out_dir:
-        report = _check_one(files[0], args.json, args.out, args.profile)
+    skip = [p for p in (args.out_dir, args.summary) if p is not None and (p == args.out_dir or is_own_summary(p))]
+    files = _expand(args.files, skip)
+    if len(files) == 1 and not args.out_dir and not args.summary:
+        path = files[0][0]
+        outputs = [(name, p) for name, p in (("--out", args.out), ("--json", args.json)) if p is not None]
+        guard_outputs([path], outputs)
+        preflight(p for _, p in outputs)
+        report = _check_one(path, args.json, args.out, args.profile)
         print(_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
         raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
     if not files:
         raise InputError("没有找到可检查的 Excel 工作簿")
+    planned = _batch_outputs(files, args.out_dir) if args.out_dir else [(p, None, None) for p, _ in files]
+    outputs = [(opt, p) for _, report, marked in planned for opt, p in (("--out-dir", report), ("--out-dir", marked)) if p]
+    if args.summary:
+        outputs.append(("--summary", args.summary))
+    guard_outputs([p for p, _ in files], outputs)
+    preflight(p for _, p in outputs)
     from tqdm import tqdm
 
     worst = 0
     rows = []
     reports: list[Report] = []
-    for path in tqdm(files, desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet):
-        json_path = out = None
-        if args.out_dir:
-            json_path = args.out_dir / f"{path.stem}.report.json"
-            out = args.out_dir / f"{path.stem}.checked.xlsx"
+    for path, json_path, out in tqdm(planned, desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet):
         try:
             report = _check_one(path, json_path, out, args.profile)
         except InputError as exc:
@@ -120,6 +166,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return worst
 
 
+#: The document title of a batch summary, so that a later run over the same folder knows it for its own.
+SUMMARY_TITLE = "juesuan 批量审核汇总"
+
+
+def is_own_summary(path: Path) -> bool:
+    """A workbook juesuan wrote as a batch summary (its document title says so)."""
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml")
+        return re.search(rb"<dc:title[^>]*>" + SUMMARY_TITLE.encode() + rb"</dc:title>", core) is not None
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
 def write_summary(reports: list[Report], path: Path) -> None:
     """One workbook listing every finding of a batch, one row each, for reviewing many units at once."""
     import pandas as pd
@@ -132,13 +195,25 @@ def write_summary(reports: list[Report], path: Path) -> None:
           as_float(f.difference), f.message] for r in reports for f in r.findings],
         columns=columns,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_excel(path, sheet_name="审核汇总", index=False)
 
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name="审核汇总", index=False)
+            writer.book.properties.title = SUMMARY_TITLE
+
+    atomic_write(path, write)
+
+
+def _guard_copy(args: argparse.Namespace) -> None:
+    """``clear``/``fill``: the copy may not land on the file it is made from."""
+    guard_outputs([args.file], [("--out", args.out)])
+    preflight([args.out])
 
 
 def cmd_clear(args: argparse.Namespace) -> int:
     from .adapters.openpyxl_file import clear_file
+
+    _guard_copy(args)
 
     restored = clear_file(args.file, args.out)
     _warn_lost(args.file, args.out)
@@ -148,6 +223,8 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     from .fill import fill_file
+
+    _guard_copy(args)
 
     written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators,
                         profile=args.profile)

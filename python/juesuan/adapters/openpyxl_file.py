@@ -8,8 +8,6 @@ exact - also on a file marked twice, or marked, saved and re-opened.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from openpyxl.workbook.workbook import Workbook as BookType
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..grid import Grid
+from ..outputs import atomic_write, same_file
 from ..plan import COLORS, MARKS_HEADER, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
 from ..read import InputError, _check_path, read_workbook
 
@@ -76,19 +75,11 @@ def cell_details(book: BookType) -> dict[str, tuple[dict[tuple[int, int], str], 
 
 def save_atomic(book: BookType, src: Path, out: Path) -> None:
     """Save to ``out`` (never ``src``) through a temporary file and an atomic rename."""
-    if out.resolve() == src.resolve():
+    if same_file(src, out):
         raise InputError("不能覆盖原文件：请用 --out 指定另一个文件名")
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"输出文件须为 .xlsx 或 .xlsm：{out.name}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".juesuan-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(out, lambda tmp: book.save(tmp))
 
 
 def _fill_of(cell) -> str:  # type: ignore[no-untyped-def]

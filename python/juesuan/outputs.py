@@ -1,0 +1,126 @@
+"""Where juesuan writes, and how: no output may land on an input or on another output of the same run, and every
+file appears at its path complete or not at all.
+
+The promise "原文件从不被改写" is kept here, once, for every writer (marked copy, filled copy, JSON report,
+batch summary): paths are compared after resolving symlinks and hard links and without regard to case (Windows
+and macOS file systems ignore it), output folders are tried before a long batch starts, and a write goes through
+a temporary file beside the target that is renamed into place only when it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .read import InputError
+
+__all__ = ["TEMP_PREFIX", "atomic_write", "guard_outputs", "preflight", "same_file", "write_text_atomic"]
+
+#: Prefix of our temporary files, so a later run can recognise (and remove) the ones a killed run left behind.
+TEMP_PREFIX = ".juesuan-"
+
+
+def _key(path: Path) -> str:
+    """A comparable form of a path: symlinks resolved, case folded (case-insensitive file systems)."""
+    return os.path.normcase(os.path.realpath(path)).casefold()
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when writing ``b`` would change ``a``: the same path after resolution, or the same file on disk
+    (a hard link, or a name that differs only in case on a case-insensitive file system)."""
+    if _key(a) == _key(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def guard_outputs(inputs: Iterable[Path], outputs: Iterable[tuple[str, Path]]) -> None:
+    """Refuse, before any work, an output that is an input or that another output of the run also names.
+
+    ``outputs`` pairs each path with the option that named it (``--out``, ``--json`` …) for the message."""
+    inputs = list(inputs)
+    seen: dict[str, str] = {}
+    for option, path in outputs:
+        for source in inputs:
+            if same_file(source, path):
+                raise InputError(f"{option} 指向了要检查的原文件“{source.name}”：原文件从不被改写，请换一个输出文件名")
+        key = _key(path)
+        if key in seen:
+            raise InputError(f"{seen[key]} 与 {option} 指向同一个文件“{path.name}”：同一次运行的两个输出不能相同")
+        seen[key] = option
+
+
+def _os_reason(exc: OSError, path: Path) -> str:
+    """A Chinese reason for a failed write, by its cause."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间不足，无法写出“{path}”"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有写入权限，或文件正被其他程序（如 Excel）占用：“{path}”"
+    if exc.errno == errno.EBUSY:
+        return f"文件正被其他程序（如 Excel）占用：“{path}”"
+    return f"无法写出“{path}”：{exc.strerror or exc}"
+
+
+def _open_in_excel(path: Path) -> bool:
+    """Excel keeps a ``~$name`` owner file beside a workbook it has open."""
+    return (path.parent / f"~${path.name}").exists()
+
+
+def preflight(paths: Iterable[Path]) -> None:
+    """Make sure every output can be written before work starts: its folder can be created and written to,
+    the target is not open in Excel. Raises InputError with the reason."""
+    folders: set[Path] = set()
+    for path in paths:
+        if path.exists() and path.is_dir():
+            raise InputError(f"输出路径是一个文件夹：“{path}”")
+        if _open_in_excel(path):
+            raise InputError(f"“{path.name}”正在 Excel 中打开：请先关闭它，或换一个输出文件名")
+        folders.add(path.parent)
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise InputError(_os_reason(exc, folder)) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Have ``write`` fill a temporary file beside ``path``, then rename it into place. The file gets the
+    permissions a normal new file gets (the user's umask), not the owner-only ones of a temporary file; on any
+    failure (or an interruption) the temporary file is removed and ``path`` is untouched."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise InputError(_os_reason(exc, path)) from None
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(_os_reason(exc, path)) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
