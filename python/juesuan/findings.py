@@ -11,7 +11,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field, field_serializer
 
-__all__ = ["Finding", "Report", "Severity", "Skipped", "Summary", "TableRef"]
+__all__ = ["CellRef", "Finding", "Report", "Severity", "Skipped", "Summary", "TableRef"]
 
 
 class Severity(str, Enum):
@@ -26,11 +26,22 @@ class Severity(str, Enum):
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
 
 
+class CellRef(BaseModel):
+    """One cell of a workbook."""
+
+    sheet: str
+    cell: str
+
+
 class Finding(BaseModel):
     """One broken identity or suspicious value, pinned to the cell that shows it.
 
     ``cell`` is the reported value that disagrees; ``related`` lists the other cells of the identity as
-    ``<sheet>!A1`` so a reader can retrace the computation.
+    ``<sheet>!A1`` so a reader can retrace the computation. ``suspect`` is the single cell most likely wrong
+    (which may be another cell than ``cell``) and ``corrected`` the value that makes every identity it is in
+    hold, when one cell explains the failure. Narrative findings name their ``source`` (the 情况说明 file or
+    sheet), ``paragraph`` (1-based) and ``quote`` (the clause holding the printed number). ``explanation`` is
+    the user's 说明 of the finding, when there is one.
     """
 
     rule: str
@@ -43,8 +54,14 @@ class Finding(BaseModel):
     message: str
     related: list[str] = Field(default_factory=list)
     table: str | None = None
+    suspect: CellRef | None = None
+    corrected: Decimal | None = None
+    source: str | None = None
+    paragraph: int | None = None
+    quote: str | None = None
+    explanation: str | None = None
 
-    @field_serializer("expected", "actual", "difference")
+    @field_serializer("expected", "actual", "difference", "corrected")
     def _as_number(self, value: Decimal | None) -> float | int | None:
         """JSON numbers, not strings: amounts have at most a few decimals, so floats print exactly."""
         if value is None:

@@ -41,7 +41,8 @@ MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注"]
 COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
 #: Fill for cells that juesuan computed (填充派生列).
 FILL_COLOR = "#C6EFCE"
-RESULTS_HEADER = ["序号", "严重程度", "规则", "工作表", "单元格", "应为", "实为", "差额", "说明", "相关单元格"]
+#: Columns of 审核结果. 问题 is juesuan's message; 说明 is left for the user's explanation of a finding.
+RESULTS_HEADER = ["序号", "严重程度", "规则", "工作表", "单元格", "应为", "实为", "差额", "问题", "相关单元格", "说明"]
 
 Func = Literal["setValues", "setNumberFormat", "setRangeColor", "addNote", "writeResults"]
 
@@ -49,8 +50,10 @@ Func = Literal["setValues", "setNumberFormat", "setRangeColor", "addNote", "writ
 class Action(BaseModel):
     """One edit. ``setValues``: a 2-D block from ``start`` (values, or formulas as ``=…`` strings);
     ``setRangeColor``: ``args[0]`` colour on every rectangle in ``cells``; ``addNote``: ``args[0]`` text on
-    ``cells[0]``; ``writeResults``: the 审核结果 sheet, ``values`` with a header row and ``links`` giving the
-    ``sheet!cell`` target of each data row; ``setNumberFormat``: ``args[0]`` format on every rectangle in
+    ``cells[0]``; ``writeResults``: a whole sheet of juesuan's named ``sheet`` (审核结果, 说明核对 …), replacing
+    an earlier one of ours: ``values`` with a header row, ``links`` giving the ``sheet!cell`` target of each
+    data row, shown as a hyperlink in column ``link_column`` (0-based; default the 单元格 column of
+    审核结果), ``hidden`` for record sheets; ``setNumberFormat``: ``args[0]`` format on every rectangle in
     ``cells`` (a filled 执行率 fraction shows as ``0.00%``)."""
 
     func: Func
@@ -60,6 +63,8 @@ class Action(BaseModel):
     values: list[list[Any]] | None = None
     args: list[Any] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list)
+    link_column: int | None = None
+    hidden: bool = False
 
 
 class Plan(BaseModel):
@@ -134,6 +139,7 @@ def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
         rows.append([
             i, f.severity.label, f.rule, f.sheet, f.cell,
             as_float(f.expected), as_float(f.actual), as_float(f.difference), f.message, compact_refs(f.related),
+            f.explanation or "",
         ])
         links.append(f"{f.sheet}!{f.cell}")
     return rows, links

@@ -155,8 +155,8 @@ def _write_results(book: BookType, action: Action) -> None:
         severity = ws.cell(i, 2)
         if severity.value in colours:
             severity.fill = _solid(colours[severity.value])
-    widths = (6, 8, 9, 16, 8, 12, 12, 10, 60, 30)
-    for col, width in zip(range(1, 11), widths):
+    widths = (6, 8, 9, 16, 8, 12, 12, 10, 60, 30, 30)
+    for col, width in zip(range(1, len(widths) + 1), widths):
         ws.column_dimensions[get_column_letter(col)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):

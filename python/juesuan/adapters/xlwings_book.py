@@ -54,7 +54,7 @@ XL_COLOR_INDEX_NONE = -4142
 #: Columns of 审核结果: the amounts (formatted as such), the link to the cell, the long message.
 AMOUNT_COLUMNS = ":".join(col_letter(RESULTS_HEADER.index(h)) for h in ("应为", "差额"))
 LINK_COLUMN = RESULTS_HEADER.index("单元格")
-MESSAGE_COLUMN = RESULTS_HEADER.index("说明")
+MESSAGE_COLUMN = RESULTS_HEADER.index("问题")
 
 Key = tuple[str, str]  # (sheet, A1 address)
 
