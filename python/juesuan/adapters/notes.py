@@ -137,6 +137,7 @@ class Notes:
             self.vml = _VML_HEAD % (max(taken, default=0) + 1) + _SHAPETYPE + b"</xml>"
             if self.vml_part is None:
                 self.vml_part = self.package.new_name("xl/drawings/vmlDrawing{}.vml")
+                self.package.put(self.vml_part, self.vml)  # the name is taken from now on
                 rid = self.package.relate(self.sheet.ref.part, self.vml_part, "vmlDrawing")
                 self.sheet.edit()
                 legacy = etree.Element(self.q("legacyDrawing"))

@@ -176,15 +176,18 @@ class Package:
 
     def remove(self, name: str) -> None:
         """Drop a part, its relationships part and its content-type override."""
-        for part in (name, rels_name(name)):
-            self.removed.add(part)
-            self.trees.pop(part, None)
-            self._parsed.pop(part, None)
-            self.data.pop(part, None)
+        self._forget(name)
+        self._forget(rels_name(name))
         types = self.tree("[Content_Types].xml")
         for override in types.findall(f"{{{CT}}}Override"):
             if override.get("PartName") == "/" + name:
                 types.remove(override)
+
+    def _forget(self, name: str) -> None:
+        self.removed.add(name)
+        self.trees.pop(name, None)
+        self._parsed.pop(name, None)
+        self.data.pop(name, None)
 
     def names(self) -> list[str]:
         listed = [n for n in self.infos if n not in self.removed]
@@ -232,11 +235,15 @@ class Package:
         return f"rId{n}"
 
     def unrelate(self, part: str, rid: str) -> None:
+        """Drop one relationship of ``part`` (and the relationships part, when that was the last)."""
         rels = self.rels(part)
-        if rels is not None:
-            for r in rels.findall(f"{{{REL}}}Relationship"):
-                if r.get("Id") == rid:
-                    rels.remove(r)
+        if rels is None:
+            return
+        for r in rels.findall(f"{{{REL}}}Relationship"):
+            if r.get("Id") == rid:
+                rels.remove(r)
+        if len(rels) == 0:
+            self._forget(rels_name(part))
 
     def set_override(self, name: str, content_type: str) -> None:
         types = self.tree("[Content_Types].xml")
