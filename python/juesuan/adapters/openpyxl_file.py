@@ -180,6 +180,7 @@ class Editor:
         for notes in self._notes.values():
             notes.finish()
         package = self.package
+        package.drop_unused_default("vml")
         main = WORKBOOK_TYPES[suffix]
         if package.content_type(package.workbook_part) != main:
             package.set_override(package.workbook_part, main)

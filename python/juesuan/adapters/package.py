@@ -204,12 +204,13 @@ class Package:
     # -------------------------------------------------------------- relationships and content types
 
     def rels(self, part: str, *, create: bool = False) -> etree._Element | None:
+        """The relationships of ``part``; with ``create`` they are made if missing and written back on save."""
         name = rels_name(part)
         if not self.exists(name):
             if not create:
                 return None
             self.put(name, etree.Element(f"{{{REL}}}Relationships", nsmap={None: REL}))
-        return self.tree(name)
+        return self.tree(name, edit=create)
 
     def targets(self, part: str, kind: str) -> list[tuple[etree._Element, str]]:
         """(relationship, part name) of every internal relationship of ``part`` of type ``kind``."""
@@ -236,9 +237,9 @@ class Package:
 
     def unrelate(self, part: str, rid: str) -> None:
         """Drop one relationship of ``part`` (and the relationships part, when that was the last)."""
-        rels = self.rels(part)
-        if rels is None:
+        if not self.exists(rels_name(part)):
             return
+        rels = self.rels(part, create=True)
         for r in rels.findall(f"{{{REL}}}Relationship"):
             if r.get("Id") == rid:
                 rels.remove(r)
@@ -261,6 +262,16 @@ class Package:
         types = self.tree("[Content_Types].xml")
         if not any(d.get("Extension", "").lower() == extension for d in types.findall(f"{{{CT}}}Default")):
             types.insert(0, etree.Element(f"{{{CT}}}Default", Extension=extension, ContentType=content_type))
+
+    def drop_unused_default(self, extension: str) -> None:
+        """Forget the content type of an extension no part has any more (``vml``, once the last note of a
+        workbook that had none before marking is cleared), so a cleared copy lists what the original did."""
+        if any(n.lower().endswith("." + extension) for n in self.names()):
+            return
+        types = self.tree("[Content_Types].xml", edit=False)
+        for default in types.findall(f"{{{CT}}}Default"):
+            if default.get("Extension", "").lower() == extension:
+                self.tree("[Content_Types].xml").remove(default)
 
     def content_type(self, name: str) -> str | None:
         types = self.tree("[Content_Types].xml", edit=False)

@@ -187,7 +187,10 @@ class Styles:
                  colour: str | None = None) -> int:
         """The format a marked cell gets back: its current format with the original fill. When nothing else
         changed since marking this is the original format itself, at its original index. Records without
-        the original format (marked in live Excel) give the solid ``colour`` or no fill."""
+        the original format (marked in live Excel) give the solid ``colour`` or no fill. An original index past
+        the end of the list (a damaged file) is given back as it was: readers treat it as before."""
+        if original is not None and original >= len(self.xfs()):
+            return original
         fill = etree.fromstring(original_fill) if original_fill else self._fill(colour)
         xf = copy.deepcopy(self.xf(current))
         old = etree.fromstring(original_xf) if original_xf else None
