@@ -2,7 +2,7 @@
 
 An .xls - the format 部门决算 software exports - is read with xlrd's ``formatting_info``, so its marked copy keeps
 column widths, row heights, number formats, fonts, fills, borders, alignment and merged cells. .xlsb and .ods
-are read through python-calamine, which gives values and merged cells only. What is not carried over is said in
+are read through python-calamine, which gives values (and, for some files, merged cells) only. What is not carried over is said in
 words (:func:`legacy_losses`) for the user; the original file keeps everything.
 """
 
@@ -36,7 +36,7 @@ def legacy_losses(src: Path) -> list[str]:
     if kind == ".xls":
         return ["原 .xls 文件中的批注、图表、图片、条件格式和数据有效性（如有）未能带到输出文件中；"
                 "数值、合并单元格、列宽、行高、字体、底色、边框和数字格式已保留（原文件不受影响）"]
-    return [f"原 {kind} 文件只能读出数值和合并单元格：字体、底色、边框、数字格式、列宽、批注和图表未能带到输出文件中（原文件不受影响）"]
+    return [f"原 {kind} 文件只能读出数值：合并单元格、字体、底色、边框、数字格式、列宽、批注和图表（如有）未能带到输出文件中（原文件不受影响）"]
 
 
 @contextmanager
@@ -92,6 +92,8 @@ def _from_xls(src: Path) -> Workbook:
                         cell.value = value if isinstance(value, (int, float, str, bool)) else str(value)
                     styles.apply(cell, sheet.cell_xf_index(r, c))
             for c, info in sheet.colinfo_map.items():
+                if c >= sheet.ncols and not info.hidden:
+                    continue  # widths of the empty columns to the right: leave Excel's default
                 ws.column_dimensions[get_column_letter(c + 1)].width = info.width / 256
                 ws.column_dimensions[get_column_letter(c + 1)].hidden = bool(info.hidden)
             for r, info in sheet.rowinfo_map.items():
@@ -120,7 +122,7 @@ class _XlsStyles:
         xf = self.xls.xf_list[xf_index]
         font = self.xls.font_list[xf.font_index]
         colour = self._rgb(font.colour_index)
-        fnt = Font(name=font.name, sz=font.height / 20, b=bool(font.bold), i=bool(font.italic),
+        fnt = Font(name=font.name, sz=font.height / 20, b=bool(font.bold) or font.weight >= 700, i=bool(font.italic),
                    u="single" if font.underline_type else None, strike=bool(font.struck_out),
                    color=colour if colour and colour != "FF000000" else None)
         background = xf.background
