@@ -114,7 +114,7 @@ class Editor:
     def _anchored(self, sheet: str, cell: str) -> str:
         """A cell inside a merged area is shown by the area's first cell: that is the one to mark."""
         r, c = parse_a1(cell)
-        for r1, c1, r2, c2 in self.sheet(sheet).merges():
+        for r1, c1, r2, c2 in self.sheet(sheet).merges:
             if r1 <= r <= r2 and c1 <= c <= c2:
                 return a1(r1, c1)
         return cell

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
@@ -189,7 +190,9 @@ class Worksheet:
             out.append(line)
         return out
 
+    @cached_property
     def merges(self) -> list[tuple[int, int, int, int]]:
+        """Merged areas, 0-based (r1, c1, r2, c2); read once (juesuan never merges or unmerges)."""
         found = self.root.find(self.q("mergeCells"))
         out = []
         for merge in found.iter(self.q("mergeCell")) if found is not None else ():
