@@ -29,6 +29,7 @@ __all__ = [
     "MARKS_HEADER",
     "MARKS_SHEET",
     "MarkRecord",
+    "OWN_MARKER",
     "Plan",
     "RESULTS_HEADER",
     "as_float",
@@ -36,10 +37,12 @@ __all__ = [
     "column_width",
     "mark_row",
     "note_text",
+    "marker_value",
     "own_name",
     "read_mark_row",
     "plan_marks",
     "rectangles",
+    "runs",
 ]
 
 RESULTS_SHEET = "审核结果"
@@ -50,6 +53,9 @@ MARKS_SHEET = "juesuan_标注记录"
 #: adapter's exact record as JSON (the file adapter: the cell format and the comment as they were; live Excel:
 #: the interior's pattern, colours and theme colours), which the same adapter uses to restore exactly.
 MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注", "批注作者", "批注大小", "原格式"]
+#: The hidden sheet-level defined name that marks a sheet as juesuan's (its value: the sheet's name as given),
+#: so a user's own sheet called 审核结果 is never taken for ours; both adapters write and read it.
+OWN_MARKER = "juesuan_own"
 #: Longest text a cell holds: a detail record past it keeps only its portable part.
 CELL_TEXT_LIMIT = 32767
 COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
@@ -126,6 +132,11 @@ def own_name(sheet: str) -> str:
     return _NUMBERED.sub("", sheet)
 
 
+def marker_value(sheet: str) -> str:
+    """What :data:`OWN_MARKER` holds on one of our sheets: its name as a string constant."""
+    return '"' + sheet.replace('"', '""') + '"'
+
+
 @dataclass(frozen=True)
 class MarkRecord:
     """A marked cell as it was before juesuan touched it (one row of :data:`MARKS_SHEET`).
@@ -187,7 +198,7 @@ def expand(rect: str) -> list[str]:
     return [a1(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+def runs(numbers: list[int]) -> list[tuple[int, int]]:
     """Consecutive stretches of sorted integers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
     out: list[tuple[int, int]] = []
     for n in numbers:
@@ -206,9 +217,9 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[str]:
         by_col[c].append(r)
     columns_of_run: dict[tuple[int, int], list[int]] = defaultdict(list)
     for c, rows in by_col.items():
-        for run in _runs(sorted(rows)):
+        for run in runs(sorted(rows)):
             columns_of_run[run].append(c)
-    out = sorted((r1, c1, r2, c2) for (r1, r2), cols in columns_of_run.items() for c1, c2 in _runs(sorted(cols)))
+    out = sorted((r1, c1, r2, c2) for (r1, r2), cols in columns_of_run.items() for c1, c2 in runs(sorted(cols)))
     return [a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in out]
 
 

@@ -1,6 +1,6 @@
 """juesuan's own sheets in a file (审核结果, the hidden record, 说明核对 …): adding, finding and removing them.
 
-A sheet is ours when it carries a hidden sheet-level defined name :data:`MARKER` whose value is the sheet's
+A sheet is ours when it carries a hidden sheet-level defined name :data:`~juesuan.plan.OWN_MARKER` whose value is the sheet's
 name as we gave it. Excel and LibreOffice keep such names through save and reopen, move them with the sheet, and a
 copy the user makes of our sheet gets another name, so it stops being ours. A user's own sheet named 审核结果
 carries no marker and is never touched: ours is then called 审核结果（2）.
@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..plan import own_name
+from ..plan import OWN_MARKER, marker_value, own_name
 from .package import WORKSHEET_TYPE, Package, SheetRef
 
-__all__ = ["MARKER", "OwnSheets", "quote_sheet"]
+__all__ = ["OwnSheets", "quote_sheet"]
 
-#: The hidden sheet-level name that marks a sheet as juesuan's.
-MARKER = "juesuan_own"
 _WORKBOOK_ORDER = ["fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
                    "functionGroups", "externalReferences", "definedNames", "calcPr", "oleSize", "customWorkbookViews",
                    "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
@@ -59,9 +57,9 @@ class OwnSheets:
         names = self._names()
         marked = {}
         for name in names.findall(self.q("definedName")) if names is not None else ():
-            if name.get("name") == MARKER and (name.get("localSheetId") or "").isdigit():
+            if name.get("name") == OWN_MARKER and (name.get("localSheetId") or "").isdigit():
                 marked[int(name.get("localSheetId", "-1"))] = (name.text or "").strip()
-        return {ref.name: ref for ref in self.package.sheets() if marked.get(ref.index) == '"' + ref.name.replace('"', '""') + '"'}
+        return {ref.name: ref for ref in self.package.sheets() if marked.get(ref.index) == marker_value(ref.name)}
 
     def free_name(self, wanted: str) -> str:
         """``wanted``, or ``wanted（2）``, ``（3）`` … when a sheet of the user's is called that (case-insensitively,
@@ -127,7 +125,7 @@ class OwnSheets:
         element.set(f"{{{self.package.r_ns}}}id", rid)
         sheets.insert(index, element)
         self._shift(index, +1)
-        self.define(MARKER, '"' + name.replace('"', '""') + '"', index, hidden=True)
+        self.define(OWN_MARKER, marker_value(name), index, hidden=True)
         return SheetRef(element, part, index, self.package.r_ns)
 
     def define(self, name: str, value: str, local: int, *, hidden: bool = False) -> None:
