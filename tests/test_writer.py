@@ -53,7 +53,7 @@ def cell_styles(path: Path) -> dict[tuple[str, str], str]:
     target = {r.get("Id"): "xl/" + r.get("Target").lstrip("/").removeprefix("xl/") for r in rels}
     out = {}
     for sheet in wb.iter("{*}sheet"):
-        part = target[sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+        part = target[next(v for k, v in sheet.attrib.items() if k.endswith("}id"))]  # transitional or strict
         for c in etree.fromstring(content[part]).iter("{*}c"):
             if c.get("s", "0") != "0":
                 out[(sheet.get("name"), c.get("r"))] = c.get("s")
@@ -293,3 +293,55 @@ def test_clear_of_a_file_without_marks_is_a_faithful_copy(tmp_path):
     assert clear_file(RICH, tmp_path / "c.xlsx") == 0
     assert {n: d for n, d in parts(tmp_path / "c.xlsx").items()} == parts(RICH)
 
+
+
+def strict(src: Path, dst: Path) -> Path:
+    """The same package in Strict OOXML: other namespaces and relationship types."""
+    pairs = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+    content = parts(src)
+    for old, new in pairs:
+        content = {name: data.replace(old, new) for name, data in content.items()}
+    return rewrite(src, dst, content)
+
+
+def test_clear_of_a_strict_ooxml_workbook(tmp_path, capsys):
+    marked = tmp_path / "m.xlsx"
+    assert run("check", RICH, "--out", marked) == 0
+    strict_copy = strict(marked, tmp_path / "strict.xlsx")
+    assert run("clear", strict_copy, "--out", tmp_path / "c.xlsx") == 0
+    assert "恢复 19 个单元格" in capsys.readouterr().out
+    back = parts(tmp_path / "c.xlsx")
+    assert b"purl.oclc.org/ooxml/spreadsheetml/main" in back["xl/workbook.xml"]
+    assert set(back) == set(parts(RICH))  # 审核结果, the record, the notes: all gone again
+    assert cell_styles(tmp_path / "c.xlsx") == cell_styles(RICH)
+
+
+def test_clear_of_a_workbook_missing_a_sheet_part_is_a_reason_not_a_traceback(tmp_path, capsys):
+    marked = tmp_path / "m.xlsx"
+    assert run("check", SAMPLE, "--out", marked) == 0
+    broken = rewrite(marked, tmp_path / "broken.xlsx", {"xl/worksheets/sheet1.xml": None})
+    capsys.readouterr()
+    assert run("clear", broken, "--out", tmp_path / "c.xlsx") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("juesuan：无法写出“c.xlsx”：工作表“收支总表”的部件") and err.count("\n") == 1
+
+
+def test_fill_goes_through_the_same_writer_and_keeps_every_part(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    perf = SAMPLE.with_name("perf_zhuzhou_2023.xlsx")
+    book = load_workbook(perf)
+    ws = book.worksheets[0]
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=3, min_row=5, max_row=8))
+    ws.add_chart(chart, "M2")
+    src, out = tmp_path / "perf.xlsx", tmp_path / "filled.xlsx"
+    book.save(src)
+    assert run("fill", src, "--out", out, "--formulas") == 0
+    before, after = parts(src), parts(out)
+    assert set(before) <= set(after) and after["xl/charts/chart1.xml"] == before["xl/charts/chart1.xml"]
+    assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]  # formulas without cached values are computed on open
+    assert run("clear", out, "--out", tmp_path / "clean.xlsx") == 0
+    assert cell_styles(tmp_path / "clean.xlsx") == cell_styles(src)  # the green of filled cells is undone

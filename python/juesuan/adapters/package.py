@@ -40,7 +40,7 @@ WORKBOOK_TYPES = {
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 #: Limits against zip bombs: no part we decompress may exceed this, nor expand more than RATIO times.
-MAX_PART = 512 * 1024 * 1024
+MAX_PART = 256 * 1024 * 1024
 MAX_TOTAL = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 1000
 
