@@ -8,6 +8,7 @@ made by LibreOffice (``fixtures/make_rich_workbook.py``).
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 import zipfile
@@ -345,3 +346,59 @@ def test_fill_goes_through_the_same_writer_and_keeps_every_part(tmp_path):
     assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]  # formulas without cached values are computed on open
     assert run("clear", out, "--out", tmp_path / "clean.xlsx") == 0
     assert cell_styles(tmp_path / "clean.xlsx") == cell_styles(src)  # the green of filled cells is undone
+
+
+FILLS = [  # as Excel writes them: theme with tint, indexed, patterns, both kinds of gradient
+    '<fill><patternFill patternType="solid"><fgColor theme="4" tint="0.3999755851924192"/><bgColor indexed="64"/></patternFill></fill>',
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFFFC000"/></patternFill></fill>',
+    '<fill><patternFill patternType="darkGrid"><fgColor rgb="FF00B050"/><bgColor theme="0"/></patternFill></fill>',
+    '<fill><patternFill patternType="gray125"/></fill>',
+    '<fill><gradientFill degree="90"><stop position="0"><color theme="0"/></stop><stop position="1"><color rgb="FF4472C4"/></stop></gradientFill></fill>',
+    '<fill><gradientFill type="path" left="0.5" right="0.5" top="0.5" bottom="0.5"><stop position="0"><color rgb="FFFFFFFF"/></stop><stop position="1"><color theme="4"/></stop></gradientFill></fill>',
+]
+
+
+@pytest.mark.parametrize("xml", FILLS)
+def test_fills_translate_to_live_excel_interiors_and_back(xml):
+    from juesuan.adapters.styles import canonical, fill_of_interior, interior_of
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    fill = etree.fromstring(xml.replace("<fill>", f'<fill xmlns="{ns}">'))
+    interior = interior_of(fill, [])
+    back = fill_of_interior(interior, ns)
+    expected = copy.deepcopy(fill)
+    for colour in expected.iter(f"{{{ns}}}bgColor"):
+        if colour.get("indexed") == "64":  # "automatic" behind a solid fill: Excel has no property for it
+            colour.getparent().remove(colour)
+    assert canonical(back) == canonical(expected)
+
+
+def test_indexed_colours_become_their_palette_colour():
+    from juesuan.adapters.styles import interior_of
+
+    fill = etree.fromstring('<fill><patternFill patternType="solid"><fgColor indexed="22"/></patternFill></fill>')
+    assert interior_of(fill, ["FF000000"] * 22 + ["FFC0C0C0"]) == {"Pattern": 1, "TintAndShade": 0.0, "Color": 0xC0C0C0}
+
+
+def test_a_record_made_in_live_excel_is_cleared_exactly_in_a_file(tmp_path):
+    """Live Excel records interiors, not cell formats: the file adapter rebuilds the fills from them."""
+    book = load_workbook(SAMPLE)
+    fills = [PatternFill("solid", fgColor=Color(theme=4, tint=0.4)), PatternFill("darkGrid", fgColor="FF00B050", bgColor="FFFFFF00"),
+             GradientFill(degree=90, stop=("FFFFFFFF", "FF4472C4"))]
+    for (sheet, cell), fill in zip(FOUND, fills):
+        book[sheet][cell].fill = fill
+    src, marked, clean = tmp_path / "u.xlsx", tmp_path / "m.xlsx", tmp_path / "c.xlsx"
+    book.save(src)
+    assert run("check", src, "--out", marked) == 0
+    content = parts(marked)
+    record = next(n for n, d in content.items() if n.startswith("xl/worksheets/sheet") and b"xf_xml" in d)
+    root = etree.fromstring(content[record])
+    for text in root.iter("{*}t"):
+        if text.text and text.text.startswith("{"):  # 原格式: keep only what live Excel would have recorded
+            detail = json.loads(text.text)
+            text.text = json.dumps({k: v for k, v in detail.items() if k == "interior"})
+    live_made = rewrite(marked, tmp_path / "live.xlsx", {record: etree.tostring(root)})
+    assert run("clear", live_made, "--out", clean) == 0
+    original, back = load_workbook(src), load_workbook(clean)
+    for sheet, cell in FOUND[:3]:
+        assert fill_xml(back[sheet][cell]) == fill_xml(original[sheet][cell]), (sheet, cell)

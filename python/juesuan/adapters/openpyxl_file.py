@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -30,7 +31,7 @@ from .own_sheets import OwnSheets
 from .package import WORKBOOK_TYPES, Package, PackageError
 from .results_xml import print_titles, results_sheet
 from .sheet_xml import Worksheet, shared_strings
-from .styles import Styles
+from .styles import Styles, interior_of
 
 __all__ = ["Editor", "apply_plan", "apply_to_file", "clear_file", "lost_content", "sheet_details"]
 
@@ -76,8 +77,11 @@ class Editor:
         index = ws.style(r, c)
         fill = self.styles.fill_of(index)
         note = self.notes(sheet).get(cell)
-        detail = {"xf": index, "xf_xml": etree.tostring(self.styles.xf(index), encoding="unicode"),
-                  "fill_xml": etree.tostring(fill, encoding="unicode")}
+        detail: dict[str, Any] = {"xf": index, "xf_xml": etree.tostring(self.styles.xf(index), encoding="unicode"),
+                                  "fill_xml": etree.tostring(fill, encoding="unicode")}
+        interior = interior_of(fill, self.styles.palette())
+        if interior is not None:  # the same fill in live Excel's terms: 清除标注 in Excel restores it too
+            detail["interior"] = interior
         if note is not None:
             detail.update({"comment_xml": note.comment_xml, "shape": note.shape})
         return MarkRecord(sheet, cell, _solid_rgb(fill), note.text if note else None, note.author if note else None,
@@ -97,7 +101,7 @@ class Editor:
             r, c = parse_a1(mark.cell)
             detail = mark.detail
             index = self.styles.restored(ws.style(r, c), detail.get("xf_xml"), detail.get("fill_xml"), detail.get("xf"),
-                                         mark.fill)
+                                         mark.fill, detail.get("interior"))
             ws.set_style(r, c, index)
             if mark.note is not None or detail.get("comment_xml"):
                 note = Note(mark.note or "", mark.author or "", mark.size, detail.get("comment_xml"), detail.get("shape"))

@@ -6,13 +6,13 @@ existing fills, fonts and formats keep their indexes, so every other cell of the
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from typing import Any
 
 from lxml import etree
 
 from .package import Package
 
-__all__ = ["BUILTIN_FORMATS", "Styles", "canonical"]
+__all__ = ["BUILTIN_FORMATS", "Styles", "canonical", "fill_of_interior", "interior_of"]
 
 #: Excel's built-in number formats that are the same in every locale.
 BUILTIN_FORMATS = {
@@ -31,15 +31,120 @@ _FONT_ORDER = ["b", "i", "strike", "condense", "extend", "outline", "shadow", "u
                "family", "charset", "scheme"]
 
 
-def canonical(element: etree._Element) -> bytes:
-    """A comparable form of an element: attributes sorted, only the namespaces it uses (exclusive C14N), so an
-    element of the file and one built here compare equal when Excel would treat them alike."""
-    return _canonical(etree.tostring(element))
+#: OOXML pattern types and the XlPattern constants desktop Excel reports for them (Interior.Pattern), so a record
+#: made in live Excel can be restored in a file and the other way round.
+PATTERNS = {"none": -4142, "solid": 1, "darkGray": -4126, "mediumGray": -4125, "lightGray": -4124, "gray125": 17,
+            "gray0625": 18, "darkHorizontal": -4128, "darkVertical": -4166, "darkDown": -4121, "darkUp": -4162,
+            "darkGrid": 9, "darkTrellis": 10, "lightHorizontal": 11, "lightVertical": 12, "lightDown": 13,
+            "lightUp": 14, "lightGrid": 15, "lightTrellis": 16}
+_PATTERN_NAMES = {v: k for k, v in PATTERNS.items()}
+LINEAR, PATH = 4000, 4001  # xlPatternLinearGradient, xlPatternRectangularGradient
+#: SpreadsheetML theme colour index -> XlThemeColor (Excel swaps the first two pairs: 0 is Background 1).
+_THEMES = {0: 2, 1: 1, 2: 4, 3: 3}
+_THEMES_BACK = {v: k for k, v in _THEMES.items()}
 
 
-@lru_cache(maxsize=4096)
-def _canonical(xml: bytes) -> bytes:
-    return etree.tostring(etree.fromstring(xml), method="c14n", exclusive=True)
+def _com_colour(node: etree._Element | None, palette: list[str]) -> dict[str, Any]:
+    """An OOXML colour as COM properties: ``Color`` (BGR integer) or ``ThemeColor``, and ``TintAndShade``."""
+    if node is None:
+        return {}
+    out: dict[str, Any] = {"TintAndShade": float(node.get("tint", "0"))}
+    if node.get("theme") is not None:
+        out["ThemeColor"] = _THEMES.get(int(node.get("theme", "0")), int(node.get("theme", "0")) + 1)
+        return out
+    rgb = node.get("rgb")
+    if rgb is None and node.get("indexed", "").isdigit() and int(node.get("indexed", "0")) < len(palette):
+        rgb = palette[int(node.get("indexed", "0"))]
+    if rgb and len(rgb) >= 6:
+        r, g, b = (int(rgb[-6:][i:i + 2], 16) for i in (0, 2, 4))
+        out["Color"] = r | g << 8 | b << 16
+    return out
+
+
+def interior_of(fill: etree._Element, palette: list[str]) -> dict[str, Any] | None:
+    """An OOXML fill in the terms of desktop Excel's Interior (pattern, colours, theme colours, gradient), for
+    the record: live Excel restores a cell marked in a file from it."""
+    kids = {etree.QName(k).localname: k for k in fill if isinstance(k.tag, str)}
+    if "gradientFill" in kids:
+        gradient = kids["gradientFill"]
+        stops = []
+        for stop in gradient:
+            colour = next((c for c in stop if isinstance(c.tag, str)), None)
+            stops.append({"Position": float(stop.get("position", "0")), **_com_colour(colour, palette)})
+        shape = {"Degree": float(gradient.get("degree", "0"))} if gradient.get("type", "linear") == "linear" else {
+            f"Rectangle{side.title()}": float(gradient.get(side, "0")) for side in ("left", "right", "top", "bottom")}
+        return {"Pattern": LINEAR if "Degree" in shape else PATH, "Gradient": {**shape, "Stops": stops}}
+    pattern = kids.get("patternFill")
+    kind = pattern.get("patternType", "none") if pattern is not None else "none"
+    if kind == "none" or kind not in PATTERNS:
+        return None
+    colours = {etree.QName(c).localname: c for c in pattern if isinstance(c.tag, str)}
+    out: dict[str, Any] = {"Pattern": PATTERNS[kind]}
+    if kind == "solid":
+        out.update(_com_colour(colours.get("fgColor"), palette))
+    else:  # a pattern: fgColor draws the pattern, bgColor is the cell's colour
+        out.update(_com_colour(colours.get("bgColor"), palette))
+        out.update({"Pattern" + k: v for k, v in _com_colour(colours.get("fgColor"), palette).items()})
+    return out
+
+
+def _ooxml_colour(tag: str, values: dict[str, Any], prefix: str = "") -> etree._Element | None:
+    theme, colour, tint = (values.get(prefix + n) for n in ("ThemeColor", "Color", "TintAndShade"))
+    node = etree.Element(tag)
+    if theme is not None:
+        node.set("theme", str(_THEMES_BACK.get(int(theme), int(theme) - 1)))
+    elif colour is not None:
+        colour = int(colour)
+        node.set("rgb", "FF%02X%02X%02X" % (colour & 0xFF, colour >> 8 & 0xFF, colour >> 16 & 0xFF))
+    else:
+        return None
+    if tint:
+        node.set("tint", repr(float(tint)))
+    return node
+
+
+def fill_of_interior(interior: dict[str, Any] | None, ns: str) -> etree._Element:
+    """The OOXML fill of a cell recorded in live Excel (see :func:`interior_of`)."""
+    q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+    fill = etree.Element(q("fill"))
+    pattern = (interior or {}).get("Pattern")
+    gradient = (interior or {}).get("Gradient")
+    if pattern in (LINEAR, PATH) and gradient:
+        node = etree.SubElement(fill, q("gradientFill"))
+        if pattern == LINEAR:
+            node.set("degree", f"{gradient.get('Degree') or 0:g}")
+        else:
+            node.set("type", "path")
+            for side in ("left", "right", "top", "bottom"):
+                node.set(side, f"{gradient.get('Rectangle' + side.title()) or 0:g}")
+        for stop in gradient.get("Stops", []):
+            element = etree.SubElement(node, q("stop"), position=f"{stop.get('Position') or 0:g}")
+            colour = _ooxml_colour(q("color"), stop)
+            if colour is not None:
+                element.append(colour)
+        return fill
+    kind = _PATTERN_NAMES.get(pattern, "none") if interior else "none"
+    node = etree.SubElement(fill, q("patternFill"), patternType=kind)
+    if kind == "solid":
+        colours = [_ooxml_colour(q("fgColor"), interior or {})]
+    elif kind != "none":
+        colours = [_ooxml_colour(q("fgColor"), interior or {}, "Pattern"), _ooxml_colour(q("bgColor"), interior or {})]
+    else:
+        colours = []
+    for colour in colours:
+        if colour is not None:
+            node.append(colour)
+    return fill
+
+
+Canonical = tuple[str, tuple[tuple[str, str], ...], str, tuple[Any, ...]]
+
+
+def canonical(element: etree._Element) -> Canonical:
+    """A comparable form of an element: qualified tag, sorted attributes, text, children - blind to namespace
+    prefixes, so an element of the file and one built here compare equal when Excel would treat them alike."""
+    children = tuple(canonical(child) for child in element if isinstance(child.tag, str))
+    return element.tag, tuple(sorted(element.attrib.items())), (element.text or "").strip(), children
 
 
 def argb(colour: str) -> str:
@@ -98,6 +203,15 @@ class Styles:
         if 0 <= index < len(xfs):
             return xfs[index]
         return xfs[0] if xfs else etree.Element(self.q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
+
+    def palette(self) -> list[str]:
+        """The indexed colours: the workbook's own, else Excel's default palette."""
+        custom = self.root.find(f"{self.q('colors')}/{self.q('indexedColors')}")
+        if custom is not None:
+            return [c.get("rgb", "") for c in custom]
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        return list(COLOR_INDEX)
 
     def fill_of(self, index: int) -> etree._Element:
         fills = self._items("fills", "fill")
@@ -184,14 +298,19 @@ class Styles:
         return self._derived(base, ("fmt", code), {"numFmtId": str(fmt_id), "applyNumberFormat": "1"})
 
     def restored(self, current: int, original_xf: str | None, original_fill: str | None, original: int | None,
-                 colour: str | None = None) -> int:
+                 colour: str | None = None, interior: dict[str, Any] | None = None) -> int:
         """The format a marked cell gets back: its current format with the original fill. When nothing else
-        changed since marking this is the original format itself, at its original index. Records without
-        the original format (marked in live Excel) give the solid ``colour`` or no fill. An original index past
+        changed since marking this is the original format itself, at its original index. Records made in live
+        Excel give the fill their ``interior`` describes, or the solid ``colour``, or no fill. An original index past
         the end of the list (a damaged file) is given back as it was: readers treat it as before."""
         if original is not None and original >= len(self.xfs()):
             return original
-        fill = etree.fromstring(original_fill) if original_fill else self._fill(colour)
+        if original_fill:
+            fill = etree.fromstring(original_fill)
+        elif interior:
+            fill = fill_of_interior(interior, self.package.ns)
+        else:
+            fill = self._fill(colour)
         xf = copy.deepcopy(self.xf(current))
         old = etree.fromstring(original_xf) if original_xf else None
         prefer_fill = int(old.get("fillId", "0")) if old is not None else None
