@@ -41,8 +41,8 @@ def main() -> None:
         print(f"{'check --out ' + SAMPLE.name:<30}{reference * 1000:>11.1f} ms{whole * 1000:>9.1f} ms"
               f"{write * 1000:>7.1f} ms{whole / reference:>8.2f}{'≤0.5':>6}")
         for path in PERF:
-            reference = best(lambda: openpyxl_round_trip(path, out))
-            whole = best(lambda: fill_file(path, out))
+            reference = best(lambda path=path: openpyxl_round_trip(path, out))
+            whole = best(lambda path=path: fill_file(path, out))
             print(f"{'fill ' + path.name:<30}{reference * 1000:>11.1f} ms{whole * 1000:>9.1f} ms{'':>10}"
                   f"{whole / reference:>8.2f}{'≤0.25':>6}")
 

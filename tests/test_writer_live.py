@@ -14,7 +14,7 @@ from xlwings.utils import hex_to_rgb, rgb_to_int
 
 from juesuan.adapters import xlwings_book
 from juesuan.findings import Finding, Report, Severity
-from juesuan.plan import COLORS, MARKS_SHEET, RESULTS_SHEET, Action, Plan, plan_marks
+from juesuan.plan import MARKS_SHEET, RESULTS_SHEET, Action, Plan, plan_marks
 from remote_book import SAMPLE_SHEETS, actions, book_payload, colours_set, open_book, reopen, sample_book, sheet_payload
 
 DESKTOP = xlwings_book.Capabilities(union_ranges=True, read_formats=True, screen_updating=True)
@@ -163,7 +163,7 @@ def test_desktop_interiors_are_recorded_and_restored_exactly() -> None:
 
     for cell in original:  # marked yellow, as juesuan does
         sheet.cells[cell] = {"Pattern": 1, "Color": 0x9CEBFF, "TintAndShade": 0}
-    for (name, cell), mark in marks.items():  # the plain colours first (as _colour does) …
+    for (_, cell), mark in marks.items():  # the plain colours first (as _colour does) …
         sheet.cells[cell] = {"Pattern": -4142} if mark.fill is None else {"Pattern": 1, "Color": rgb_to_int(hex_to_rgb(mark.fill))}
     xlwings_book._restore_interiors(book, marks)  # type: ignore[arg-type]  # … then what they cannot say
     for cell in ("C5", "C6"):

@@ -151,7 +151,7 @@ def _terminate_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Have ``write`` fill a temporary file beside ``path``, then rename it into place. The file gets the
     permissions a normal new file gets (the user's umask), not the owner-only ones of a temporary file; on any
     failure, Ctrl+C or SIGTERM the temporary file is removed and ``path`` is untouched (a SIGTERM still ends

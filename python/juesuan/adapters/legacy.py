@@ -156,7 +156,7 @@ def legacy_details(src: Path) -> dict[str, tuple[dict[tuple[int, int], str], dic
     if src.suffix.lower() != ".xls":
         return {}
     xls = _open_xls(src)
-    out = {}
+    out: dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]] = {}
     try:
         for index in range(xls.nsheets):
             sheet = xls.sheet_by_index(index)

@@ -144,6 +144,7 @@ class Notes:
                 legacy.set(f"{{{self.package.r_ns}}}id", rid)
                 insert_child(self.sheet.root, legacy, WORKSHEET_ORDER)
         self.package.ensure_default("vml", VML_TYPE)
+        assert self.part is not None
         self.package.tree(self.part)
         self.changed = True
 

@@ -77,17 +77,18 @@ class OwnSheets:
     def _shift(self, index: int, delta: int) -> None:
         """Sheet positions at or after ``index`` move by ``delta`` (names scoped to a removed sheet go with it)."""
         names = self._names()
-        for name in list(names.findall(self.q("definedName"))) if names is not None else ():
-            local = name.get("localSheetId")
-            if local is None or not local.isdigit():
-                continue
-            position = int(local)
-            if delta < 0 and position == index:
-                names.remove(name)
-            elif position >= index + (1 if delta < 0 else 0):
-                name.set("localSheetId", str(position + delta))
-        if names is not None and len(names) == 0:
-            names.getparent().remove(names)
+        if names is not None:
+            for name in list(names.findall(self.q("definedName"))):
+                local = name.get("localSheetId")
+                if local is None or not local.isdigit():
+                    continue
+                position = int(local)
+                if delta < 0 and position == index:
+                    names.remove(name)
+                elif position >= index + (1 if delta < 0 else 0):
+                    name.set("localSheetId", str(position + delta))
+            if len(names) == 0:
+                self._workbook().remove(names)
         views = self.package.workbook().find(self.q("bookViews"))
         for view in views if views is not None else ():
             for attr in ("activeTab", "firstSheet"):

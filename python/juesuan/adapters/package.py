@@ -240,6 +240,7 @@ class Package:
         if not self.exists(rels_name(part)):
             return
         rels = self.rels(part, create=True)
+        assert rels is not None
         for r in rels.findall(f"{{{REL}}}Relationship"):
             if r.get("Id") == rid:
                 rels.remove(r)

@@ -76,7 +76,7 @@ def interior_of(fill: etree._Element, palette: list[str]) -> dict[str, Any] | No
         return {"Pattern": LINEAR if "Degree" in shape else PATH, "Gradient": {**shape, "Stops": stops}}
     pattern = kids.get("patternFill")
     kind = pattern.get("patternType", "none") if pattern is not None else "none"
-    if kind == "none" or kind not in PATTERNS:
+    if pattern is None or kind not in PATTERNS or kind == "none":
         return None
     colours = {etree.QName(c).localname: c for c in pattern if isinstance(c.tag, str)}
     out: dict[str, Any] = {"Pattern": PATTERNS[kind]}
@@ -123,7 +123,7 @@ def fill_of_interior(interior: dict[str, Any] | None, ns: str) -> etree._Element
             if colour is not None:
                 element.append(colour)
         return fill
-    kind = _PATTERN_NAMES.get(pattern, "none") if interior else "none"
+    kind = _PATTERN_NAMES.get(int(pattern), "none") if interior and pattern is not None else "none"
     node = etree.SubElement(fill, q("patternFill"), patternType=kind)
     if kind == "solid":
         colours = [_ooxml_colour(q("fgColor"), interior or {})]

@@ -27,7 +27,7 @@ from typing import Any
 import xlwings as xw
 from xlwings.utils import int_to_rgb, rgb_to_hex
 
-from ..grid import Grid, a1, col_letter, normalise_value, parse_a1
+from ..grid import Grid, a1, normalise_value, parse_a1
 from ..plan import (
     AMOUNT_HEADERS,
     COLORS,
