@@ -402,3 +402,34 @@ def test_a_record_made_in_live_excel_is_cleared_exactly_in_a_file(tmp_path):
     original, back = load_workbook(src), load_workbook(clean)
     for sheet, cell in FOUND[:3]:
         assert fill_xml(back[sheet][cell]) == fill_xml(original[sheet][cell]), (sheet, cell)
+
+
+def test_a_part_that_would_unpack_past_the_limit_is_refused(tmp_path, capsys, monkeypatch):
+    marked = tmp_path / "m.xlsx"
+    assert run("check", SAMPLE, "--out", marked) == 0
+    monkeypatch.setattr("juesuan.adapters.package.MAX_PART", 10_000)  # the sample's sheets are 15-23 KB
+    capsys.readouterr()
+    assert run("clear", marked, "--out", tmp_path / "c.xlsx") == 2
+    assert "解压后过大，疑似压缩炸弹" in capsys.readouterr().err
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+@requires_libreoffice
+def test_marks_survive_a_save_in_another_spreadsheet_program(tmp_path):
+    """Saved again by LibreOffice (shared strings, renumbered styles, names rewritten), the marked copy still
+    knows its own sheets and record, and clear gives the cells their look back."""
+    book = load_workbook(SAMPLE)
+    book["收支总表"]["F14"].fill = PatternFill("darkGrid", fgColor="FF00B050", bgColor="FFFFFF00")
+    src, marked = tmp_path / "u.xlsx", tmp_path / "marked.xlsx"
+    book.save(src)
+    assert run("check", src, "--out", marked) == 0
+    subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "resaved"), str(marked)],
+                   check=True, capture_output=True, timeout=180)
+    assert run("clear", tmp_path / "resaved" / "marked.xlsx", "--out", tmp_path / "c.xlsx") == 0
+    original, back = load_workbook(src), load_workbook(tmp_path / "c.xlsx")
+    assert back.sheetnames == original.sheetnames
+    for sheet, cell in FOUND:
+        assert back[sheet][cell].comment is None
+        assert back[sheet][cell].fill.fill_type == original[sheet][cell].fill.fill_type, (sheet, cell)
+    assert back["收支总表"]["F14"].fill.fgColor.rgb == "FF00B050" and back["收支总表"]["F14"].fill.bgColor.rgb == "FFFFFF00"

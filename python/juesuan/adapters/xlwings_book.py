@@ -486,7 +486,8 @@ def _column_runs(header: list[Any], names: Iterable[str]) -> list[tuple[int, int
 def _write_results(book: xw.Book, action: Action) -> None:
     """A sheet of ours (``action.sheet``: 审核结果, 说明核对 …) as one block; the link column holds HYPERLINK
     formulas, so the links come in the same write. Visible sheets get the 审核结果 look: bold header, columns
-    sized by header name, amounts as #,##0.00, wrapped long texts, severity cells coloured by severity."""
+    sized by header name, amounts as #,##0.00, wrapped long texts, severity cells coloured by severity, and in
+    desktop Excel a filter and a frozen header row."""
     sheet = _ensure_own_sheet(book, action.sheet, first=not action.hidden, hidden=action.hidden)
     header, *rows = action.values or [list(RESULTS_HEADER)]
     link = action.link_column if action.link_column is not None else (
@@ -517,6 +518,12 @@ def _write_results(book: xw.Book, action: Action) -> None:
         fills = {a1(r, c): colours[row[c]] for r, row in enumerate(rows, 1) if c < len(row) and row[c] in colours}
         if fills:
             _colour(sheet, fills, capabilities(book))
+    if capabilities(book).read_formats:  # desktop Excel: a filter on the header, the header row frozen
+        sheet.range((1, 1), (last, len(header))).api.AutoFilter(1)
+        sheet.activate()  # freezing works on the active window; apply_plan goes back to the user's sheet
+        window = book.app.api.ActiveWindow
+        window.SplitColumn, window.SplitRow = 0, 1
+        window.FreezePanes = True
 
 
 def _plan_fills(plan: Plan) -> dict[Key, str]:
