@@ -122,7 +122,7 @@ _BY_KEY = {e.key: e for e in ENTITIES}
 
 def class_entity(code: str) -> Entity:
     """The 一般公共预算 amount of one 功能分类 类: 公开04's class line first, then 公开05's 类 row (tables doc §12.10)."""
-    names = sorted({n for n, c in CLASS_CODES.items() if c == code}, key=len, reverse=True)
+    names = [n for n, c in CLASS_CODES.items() if c == code]  # the current name first
     title = f"{names[0]}支出（类）" if names else f"{code}（类）"
     spelled = " ".join(f"{n}{s}" for n in names for s in ("支出（类）", "（类）", "支出"))
     return _e(f"类:{code}", title, spelled, "一般", f"公开04|E:{code}|一般 公开05|{code}|小计", parent="一般")
