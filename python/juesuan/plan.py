@@ -24,6 +24,7 @@ __all__ = [
     "FILL_COLOR",
     "MARKS_HEADER",
     "MARKS_SHEET",
+    "NARRATIVE_SHEET",
     "Plan",
     "RESULTS_HEADER",
     "as_float",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 RESULTS_SHEET = "审核结果"
+#: Sheet listing every number of the 情况说明 with its status (``juesuan.narrative``); findings about the text
+#: alone point at its rows, so they are listed and linked but not coloured.
+NARRATIVE_SHEET = "说明核对"
 #: Hidden sheet where adapters remember each marked cell's original fill, so 清除标注 can restore it.
 MARKS_SHEET = "juesuan_标注记录"
 #: Its columns, shared by both adapters so a copy marked by the CLI can be cleared in Excel and vice versa.
@@ -165,7 +169,8 @@ def plan_marks(report: Report) -> Plan:
     """Colour each finding's cell by its worst severity, note every finding on it, write 审核结果."""
     per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in report.findings:
-        per_cell[(f.sheet, f.cell)].append(f)
+        if f.sheet != NARRATIVE_SHEET:
+            per_cell[(f.sheet, f.cell)].append(f)
     rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
     by_colour: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     actions: list[Action] = []
@@ -178,4 +183,8 @@ def plan_marks(report: Report) -> Plan:
         actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(found)]))
     rows, links = results_rows(report)
     actions.append(Action(func="writeResults", sheet=RESULTS_SHEET, start="A1", values=rows, links=links))
+    if report.narrative_source is not None:
+        from .narrative.sheet import narrative_action
+
+        actions.append(narrative_action(report))
     return Plan(actions=actions)

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..grid import Grid
 from ..outputs import atomic_write, same_file
-from ..plan import COLORS, MARKS_HEADER, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
+from ..plan import COLORS, MARKS_HEADER, MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, Action, Plan, expand
 from ..read import InputError, _check_path, read_workbook
 
 __all__ = ["apply_plan", "cell_details", "clear_file", "clear_marks", "lost_content", "open_copy", "save_atomic"]
@@ -116,8 +116,9 @@ def clear_marks(book: BookType) -> int:
             target.comment = Comment(note, AUTHOR) if note else None
             restored += 1
         book.remove(marks)
-    if RESULTS_SHEET in book.sheetnames:
-        book.remove(book[RESULTS_SHEET])
+    for name in (RESULTS_SHEET, NARRATIVE_SHEET):
+        if name in book.sheetnames:
+            book.remove(book[name])
     return restored
 
 
@@ -136,9 +137,9 @@ def _remember(book: BookType, plan: Plan) -> None:
 
 
 def _write_results(book: BookType, action: Action) -> None:
-    if RESULTS_SHEET in book.sheetnames:
-        book.remove(book[RESULTS_SHEET])
-    ws = book.create_sheet(RESULTS_SHEET, 0)
+    if action.sheet in book.sheetnames:
+        book.remove(book[action.sheet])
+    ws = book.create_sheet(action.sheet, 0 if action.sheet == RESULTS_SHEET else None)
     for row in action.values or []:
         ws.append(row)
     bold = Font(bold=True)
@@ -147,14 +148,18 @@ def _write_results(book: BookType, action: Action) -> None:
         cell.fill = _solid("#D9E1F2")
     colours = {severity.label: colour for severity, colour in COLORS.items()}
     link_font = Font(color="FF0563C1", underline="single")
+    link_column = 5 if action.link_column is None else action.link_column + 1
     for i, target in enumerate(action.links, 2):
         sheet, _, address = target.rpartition("!")
-        link = ws.cell(i, 5)
+        link = ws.cell(i, link_column)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{address}", tooltip="转到该单元格")
         link.font = link_font
         severity = ws.cell(i, 2)
         if severity.value in colours:
             severity.fill = _solid(colours[severity.value])
+    if action.sheet != RESULTS_SHEET:
+        ws.freeze_panes = "A2"
+        return
     widths = (6, 8, 9, 16, 8, 12, 12, 10, 60, 30, 30)
     for col, width in zip(range(1, len(widths) + 1), widths):
         ws.column_dimensions[get_column_letter(col)].width = width

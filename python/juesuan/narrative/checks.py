@@ -19,21 +19,18 @@ from decimal import Decimal
 
 from ..findings import Finding, NarrativeQuote, Severity
 from ..gongkai.tables import Table
-from ..grid import col_letter
+from ..plan import NARRATIVE_SHEET
 from ..numbers import round_half_up
 from .quotes import PERCENT_CUES, Number
 from .reading import Claim, Entry, ItemList, Reading, read_document
 from .document import Document
 from .rules import RULES
+from .sheet import narrative_place
 from .values import Span, TableCell, Value, Values
 from .vocabulary import CHANGE_WORDS, entity
 
-__all__ = ["NARRATIVE_HEADER", "NARRATIVE_SHEET", "NarrativeResult", "check_narrative"]
+__all__ = ["NarrativeResult", "check_narrative"]
 
-NARRATIVE_SHEET = "说明核对"
-#: Columns of 说明核对; 单元格 links to the table cell compared.
-NARRATIVE_HEADER = ["序号", "段落", "原文", "数字", "含义", "状态", "工作表", "单元格", "应为", "问题"]
-QUOTE_COLUMN = NARRATIVE_HEADER.index("原文")
 RANK = {"一致": 0, "尾数误差": 1, "不一致": 2}
 MEASURE_WORDS = {"决算": "", "预算": "预算", "年初预算": "年初预算", "完成率": "完成预算的比例", "占比": "所占比例",
                  "增减额": "较上年增减额", "增减率": "较上年增减幅度", "数量": ""}
@@ -65,7 +62,7 @@ class _Checker:
         self.reading = reading
         self.values = Values(reading, tables)
         self.entries = reading.entries
-        self.row = {id(e): i + 2 for i, e in enumerate(self.entries)}
+        self.row = {id(e): i for i, e in enumerate(self.entries)}
         self.own: dict[int, list[str]] = defaultdict(list)
         self.took_part: dict[int, list[str]] = defaultdict(list)
         self.compared: dict[int, tuple[TableCell | None, Decimal | None, str]] = {}
@@ -86,7 +83,7 @@ class _Checker:
         if self.reading.document.sheet and paragraph.place:
             sheet, _, cell = paragraph.place.rpartition("!")
             return sheet, cell
-        return NARRATIVE_SHEET, f"{col_letter(QUOTE_COLUMN)}{self.row[id(entry)]}"
+        return NARRATIVE_SHEET, narrative_place(self.row[id(entry)])
 
     def report(self, rule_id: str, entry: Entry, status: str, *, at: TableCell | None = None,
                expected: Decimal | None = None, actual: Decimal | None = None, related: Iterable[str] = (),
