@@ -28,7 +28,7 @@ import xlwings as xw
 from xlwings.utils import int_to_rgb, rgb_to_hex
 
 from ..grid import Grid, a1, col_letter, normalise_value, parse_a1
-from ..plan import MARKS_HEADER, MARKS_SHEET, RESULTS_HEADER, RESULTS_SHEET, Action, Plan, expand, rectangles
+from ..plan import MARKS_HEADER, MARKS_SHEET, NARRATIVE_SHEET, RESULTS_HEADER, RESULTS_SHEET, Action, Plan, expand, rectangles
 
 __all__ = [
     "ApplyError",
@@ -304,16 +304,21 @@ def _link_formula(target: str, text: str) -> str:
 
 
 def _write_results(book: xw.Book, action: Action) -> None:
-    """审核结果 as one block; the 单元格 column holds HYPERLINK formulas, so the links come in the same write."""
-    sheet = _ensure_sheet(book, RESULTS_SHEET, first=True)
+    """A sheet of ours (审核结果, 说明核对) as one block; the link column holds HYPERLINK formulas, so the links
+    come in the same write."""
+    sheet = _ensure_sheet(book, action.sheet, first=action.sheet == RESULTS_SHEET)
     header, *rows = action.values or [list(RESULTS_HEADER)]
+    link = LINK_COLUMN if action.link_column is None else action.link_column
     block = [[_as_text(v) for v in header]]
     for row, target in zip(rows, action.links, strict=True):
         cells = [_as_text(v) for v in row]
-        cells[LINK_COLUMN] = _link_formula(target, str(row[LINK_COLUMN]))
+        cells[link] = _link_formula(target, str(row[link]))
         block.append(cells)
     sheet.range("A1").value = block
     sheet.range((1, 1), (1, len(header))).font.bold = True
+    if action.sheet != RESULTS_SHEET:
+        sheet.autofit("c")
+        return
     sheet.range(AMOUNT_COLUMNS).number_format = "#,##0.00"
     sheet.autofit("c")
     sheet.range((1, MESSAGE_COLUMN + 1)).column_width = 60
@@ -399,7 +404,7 @@ def clear_marks(book: xw.Book) -> int:
         if caps.read_formats:
             for cell in sorted(cells):
                 _set_note(book.sheets[sheet], cell, records[(sheet, cell)].note)
-    for name in (MARKS_SHEET, RESULTS_SHEET):
+    for name in (MARKS_SHEET, RESULTS_SHEET, NARRATIVE_SHEET):
         sheet = _sheet(book, name)
         if sheet is not None:
             sheet.delete()

@@ -26,7 +26,7 @@ def narrative_action(report: Report) -> Action:
     rows: list[list[Any]] = [list(NARRATIVE_HEADER)]
     links = []
     for i, q in enumerate(report.narrative):
-        rows.append([i + 1, q.paragraph, q.quote, q.printed, q.meaning, q.status, q.sheet or "", q.cell or "",
+        rows.append([i + 1, q.paragraph, q.quote, q.printed, q.meaning, q.status, q.sheet or "", q.cell or "—",
                      as_float(q.expected), q.message])
         links.append(f"{q.sheet}!{q.cell}" if q.sheet and q.cell else f"{NARRATIVE_SHEET}!{narrative_place(i)}")
     return Action(func="writeResults", sheet=NARRATIVE_SHEET, start="A1", values=rows, links=links,
