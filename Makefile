@@ -37,6 +37,7 @@ bench: setup
 samples: setup
 	$(BIN)/python workbooks/make_samples.py
 	$(BIN)/python workbooks/make_perf_samples.py
+	$(BIN)/python workbooks/make_narratives.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
