@@ -15,13 +15,9 @@ from juesuan.cli import main
 from juesuan.narrative import NARRATIVE_HEADER
 from juesuan.plan import NARRATIVE_SHEET, RESULTS_SHEET, plan_marks
 from remote_book import actions, book_payload, colours_set, open_book, sample_book, sheet_payload
+from test_narrative import GZ_DOCX, GZ_TEXT, NARRATIVES, SAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-NARRATIVES = ROOT / "workbooks" / "samples" / "narratives"
-GZ_DOCX = NARRATIVES / "gz_2023_narrative.docx"
-GZ_TEXT = NARRATIVES / "gz_2023_narrative.txt"
 LZ_TEXT = NARRATIVES / "lz_2023_narrative.txt"
-SAMPLE = ROOT / "workbooks" / "samples" / "gz_2023_juesuan.xlsx"
 
 
 def lines(path: Path) -> list[str]:

@@ -86,6 +86,7 @@ class Reading:
     #: 占比 -> its numerator; 增减率 -> its 增减额
     share_of: dict[Number, Number] = field(default_factory=dict)
     change_of: dict[Number, Number] = field(default_factory=dict)
+    _quoted: dict[tuple[str, str], list[Number]] = field(default_factory=dict, repr=False)
 
     @property
     def entries(self) -> list[Entry]:
@@ -93,7 +94,12 @@ class Reading:
         return sorted([*self.numbers, *self.claims], key=lambda e: (e.paragraph.number, e.start))
 
     def quoted(self, subject: str, measure: str) -> list[Number]:
-        return [n for n in self.numbers if (m := self.meanings.get(n)) and m.subject == subject and m.measure == measure]
+        """The numbers stating this figure, in text order (looked up once reading is complete)."""
+        if not self._quoted:
+            for n in self.numbers:
+                if n in self.meanings:
+                    self._quoted.setdefault((self.meanings[n].subject, self.meanings[n].measure), []).append(n)
+        return self._quoted.get((subject, measure), [])
 
     def title(self, subject: str) -> str:
         if subject in self.items:

@@ -1,6 +1,7 @@
 """The 情况说明 rules: stable ids, severities, Chinese names and message templates (listed by ``juesuan rules``).
 
-A gap within the rounding of the printed figures is reported under the same rule as a 尾数误差 warning.
+They are the same kind of record as the 绩效自评 rules (id, severity, name, message template). A gap within the
+rounding of the printed figures is reported under the same rule as a 尾数误差 warning.
 """
 
 from __future__ import annotations
@@ -8,23 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from pydantic import BaseModel, ConfigDict
-
 from ..findings import Severity
+from ..perf.checks import PerfRule as NarrativeRule
 
 __all__ = ["NarrativeRule", "RULES"]
-
-
-class NarrativeRule(BaseModel):
-    """One check of the narrative: stable id (never reused), severity, 中文名称, message template."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    severity: Severity
-    name: str
-    message: str
-
 
 _E, _W, _I = Severity.error, Severity.warning, Severity.info
 

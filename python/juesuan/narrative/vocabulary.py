@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..gongkai.tables import CLASS_CODES
 
@@ -176,6 +177,7 @@ def clean(label: str) -> str:
     return _VERB.sub("", text) if not text.endswith(("合计", "总计")) else text
 
 
+@lru_cache(maxsize=4096)
 def _match(rest: str, section: str) -> Entity | None | bool:
     """The entity ``rest`` ends with (longest name; names of this section before general ones); ``None`` when
     rest is empty or only context (年度, 其中); ``False`` when it names nothing known."""
@@ -204,8 +206,9 @@ def read_label(label: str, kind: str, section: str) -> Label:
             rest = _COMPARE.sub("", re.sub(f"各?{word}了?$", "", text))
             return _with_entity(_strip_measure(rest), section, "增减额", word)
     splits = [(text[: len(text) - len(w)], m) for w, m in AMOUNT_MEASURES if text.endswith(w)]
-    named = [(rest, m) for rest, m in splits if isinstance(_match(rest, section), Entity)]
-    bare = [(rest, m) for rest, m in splits if _match(rest, section) is None]
+    found = [(rest, m, _match(rest, section)) for rest, m in splits]
+    named = [(rest, m) for rest, m, ent in found if isinstance(ent, Entity)]
+    bare = [(rest, m) for rest, m, ent in found if ent is None]
     rest, measure = (named or bare or [(text, "决算")])[0]
     return _with_entity(rest, section, "数量" if kind == "count" else measure)
 
