@@ -22,7 +22,7 @@ from ..gongkai.tables import Table
 from ..plan import NARRATIVE_SHEET
 from ..numbers import round_half_up
 from .quotes import PERCENT_CUES, Number
-from .reading import Claim, Entry, ItemList, Reading, read_document
+from .reading import Claim, Entry, Item, ItemList, Reading, read_document
 from .document import Document
 from .rules import RULES
 from .sheet import narrative_place
@@ -185,7 +185,7 @@ class _Checker:
             return "一致"
         return "尾数误差" if abs(n.wan - cell.amount) <= n.half + cell.bound else "不一致"
 
-    def name_finding(self, n: Number, item) -> None:  # type: ignore[no-untyped-def]
+    def name_finding(self, n: Number, item: Item) -> None:
         """A 项 (or 款) the table does not have under that 类/款; points at the row printing the quoted amount."""
         table = self.values.tables["公开05"]
         guess = next((ln for ln in table.lines if ln.code and item.code and ln.code.startswith(item.code)
@@ -231,11 +231,11 @@ class _Checker:
         return next((lst for lst in self.reading.lists if number in lst.parts), None)
 
     def check_share(self, n: Number, subject: str, basis: str) -> None:
-        numerator, whole, _ = self.share_parts(n, subject, basis)
+        numerator, whole, key = self.share_parts(n, subject, basis)
         if numerator is None or whole is None or not whole.amount:
             return
-        name = self.reading.title(basis) if basis else "合计"
-        self.check_ratio(n, numerator, whole, f"{numerator.amount:,} ÷ {name} {whole.amount:,}")
+        self.check_ratio(n, numerator, whole, f"{numerator.amount:,} ÷ {self.title_of(key)}合计 {whole.amount:,}"
+                         if key.startswith("list:") else f"{numerator.amount:,} ÷ {self.title_of(key)} {whole.amount:,}")
 
     def check_ratio(self, n: Number, part: Value, whole: Value, formula: str) -> None:
         ratio = part.amount / whole.amount * 100
@@ -509,7 +509,7 @@ class _Checker:
                 self.report("N-NO-PERCENT", n, "不一致", printed=n.printed, cue=cue)
 
     def title_of(self, key: str) -> str:
-        return self.reading.title(key) if key and not key.startswith("list:") else "所列"
+        return self.reading.title(key) if key and not key.startswith("list:") else "所列各项"
 
     def subject_basis(self, n: Number) -> tuple[str, str]:
         meaning = self.reading.meanings[n]
