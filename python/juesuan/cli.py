@@ -42,6 +42,10 @@ def _summary(report: Report, out: Path | None, json_path: Path | None) -> str:
         lines.append(f"  [{f.severity.label}] {f.sheet}!{f.cell} {f.rule} {message}")
     if len(report.findings) > SHOWN:
         lines.append(f"  …… 其余 {len(report.findings) - SHOWN} 条见审核报告或标注副本的“审核结果”表")
+    if report.narrative_source is not None:
+        counts = Counter(q.status for q in report.narrative)
+        lines.append(f"情况说明：{report.narrative_source}，核对 {len(report.narrative)} 处数字与用词："
+                     + "，".join(f"{status} {counts[status]}" for status in ("一致", "尾数误差", "不一致", "未核对")))
     if out:
         lines.append(f"标注副本：{out}")
     if json_path:
@@ -56,11 +60,12 @@ def _warn_lost(src: Path, out: Path) -> None:
         print(f"注意：{message}", file=sys.stderr)
 
 
-def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None) -> Report:
+def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None,
+               narrative: Path | None = None) -> Report:
     from .check import check_file
 
-    report = check_file(path, profile=profile)
-    if not report.tables:
+    report = check_file(path, profile=profile, narrative=narrative)
+    if not report.tables and report.narrative_source is None:
         reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
         raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
     if json_path is not None:  # the report first: it is written even when the marked copy cannot be
@@ -130,11 +135,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         outputs = [(name, p) for name, p in (("--out", args.out), ("--json", args.json)) if p is not None]
         guard_outputs([path], outputs)
         preflight(p for _, p in outputs)
-        report = _check_one(path, args.json, args.out, args.profile)
+        report = _check_one(path, args.json, args.out, args.profile, args.narrative)
         print(_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
         raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
+    if args.narrative:
+        raise InputError("--narrative 只能与一个工作簿一起使用（批量检查时，各工作簿中的“情况说明”工作表会自动核对）")
     if not files:
         raise InputError("没有找到可检查的 Excel 工作簿")
     planned = _batch_outputs(files, args.out_dir) if args.out_dir else [(p, None, None) for p, _ in files]
@@ -234,15 +241,16 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .narrative import RULES as NARRATIVE_RULES
     from .perf.checks import RULES as PERF_RULES
     from .rules import catalogue_markdown, load_catalogue
 
     rules = load_catalogue()
     if args.markdown:
-        print(catalogue_markdown(rules, PERF_RULES.values()), end="")
+        print(catalogue_markdown(rules, PERF_RULES.values(), NARRATIVE_RULES.values()), end="")
         return 0
     listed = [(r.id, r.severity.label, r.name, r.source) for r in rules]
-    listed += [(r.id, r.severity.label, r.name, r.message) for r in PERF_RULES.values()]
+    listed += [(r.id, r.severity.label, r.name, r.message) for r in (*PERF_RULES.values(), *NARRATIVE_RULES.values())]
     shown = [row for row in listed if not args.id or row[0] == args.id]
     if not shown:
         raise InputError(f"没有编号为 {args.id} 的规则")
@@ -275,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--summary", type=Path, metavar="汇总.xlsx", help="批量检查时，把所有文件的审核结果汇总到一个工作簿")
     check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
     check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
+    check.add_argument("--narrative", type=Path, metavar="情况说明.docx",
+                       help="与表核对的情况说明（Word .docx 或 .txt）；不指定时，工作簿中的“情况说明”工作表会自动核对")
     check.set_defaults(func=cmd_check)
 
     fill = sub.add_parser("fill", help="填充绩效自评表的派生列（执行率、得分、总分、等级）")
