@@ -67,17 +67,33 @@ def _weight_totals(table: PerfTable) -> set[Decimal]:
     return totals or {Decimal(90), Decimal(100)}
 
 
+def _weight_like(table: PerfTable, key: str, totals: set[Decimal]) -> bool:
+    """Whether a column can hold 分值: numbers only, none above 100, adding up to no more than the table's
+    weight total (an empty column can)."""
+    total = _sum(table, key)
+    if total is None or total > max(totals):
+        return False
+    values = (table.number(r.cells[key]) for r in table.scored_indicators if key in r.cells)
+    return all(v is None or 0 <= v <= 100 for v in values)
+
+
 def swapped_columns(table: PerfTable) -> tuple[str, str] | None:
-    """``("weight", key)`` when the column headed 分值/权重 does not add up to the table's weight total but
-    exactly one other value column (完成值, 指标值) does, in every row a number: the header order disagrees
-    with the data."""
+    """``("weight", key)`` when the header order disagrees with the data: the column headed 分值/权重 does not
+    add up to the table's weight total but exactly one other value column (完成值, 指标值) does, or it holds what
+    no 分值 column can (text, numbers above 100) while exactly one other column holds only weights."""
     if "weight" not in table.indicator_columns or not table.scored_indicators:
         return None
     totals = _weight_totals(table)
-    if _sum(table, "weight") in totals:
-        return None
-    candidates = [k for k in _WEIGHT_CANDIDATES if k in table.indicator_columns and _sum(table, k) in totals]
-    return ("weight", candidates[0]) if len(candidates) == 1 else None
+    others = [k for k in _WEIGHT_CANDIDATES if k in table.indicator_columns]
+    if _sum(table, "weight") not in totals:
+        adding_up = [k for k in others if _sum(table, k) in totals]
+        if len(adding_up) == 1:
+            return "weight", adding_up[0]
+    if not _weight_like(table, "weight", totals):
+        weight_like = [k for k in others if _weight_like(table, k, totals)]
+        if len(weight_like) == 1:
+            return "weight", weight_like[0]
+    return None
 
 
 def infer_profile(table: PerfTable) -> tuple[ScoringProfile, str]:

@@ -152,16 +152,17 @@ def match_columns(block: HeaderBlock, spec: Spec) -> dict[str, int]:
     return found
 
 
-def _indicator_header(index: SheetIndex, header: int, limit: int) -> tuple[HeaderBlock, dict[str, int]]:
-    """The indicator header block, from ``header`` down to the row above the first indicator: a row holding
-    an indicator name in the 三级 (or 一级) column is data, whatever else it holds."""
+def _indicator_header(index: SheetIndex, header: int, limit: int) -> tuple[HeaderBlock, dict[str, int], int]:
+    """The indicator header block, from ``header`` down to the row above the first indicator, its columns and
+    the first indicator row. A row with its own text in a column the top header row names for 一级/二级/三级,
+    分值 or 得分 is data (``90分`` is no header word); blank rows between header and data are skipped."""
     top_columns = match_columns(header_block(index, header, header), _INDICATOR_COLUMNS)
-    label_cols = [top_columns[k] for k in ("level3", "level1") if k in top_columns]
+    data_cols = [top_columns[k] for k in ("level1", "level2", "level3", "weight", "score") if k in top_columns]
     first_data = next((r for r in range(header + 1, limit)
-                       if any(index.text(r, c) for c in label_cols)), limit)
+                       if any(index.text(r, c) for c in data_cols)), limit)
     bottom = header_bottom(index, header, limit=first_data)
     block = header_block(index, header, bottom)
-    return block, match_columns(block, _INDICATOR_COLUMNS)
+    return block, match_columns(block, _INDICATOR_COLUMNS), _first_nonblank(index, bottom + 1, limit)
 
 
 def _table(index: SheetIndex, header: int, previous_end: int, limit: int,
@@ -172,14 +173,14 @@ def _table(index: SheetIndex, header: int, previous_end: int, limit: int,
     title_pos = (start, min(index.texts(start))) if start is not None else None
     title = index.texts(start)[title_pos[1]] if title_pos else ""
 
-    block, columns = _indicator_header(index, header, limit)
+    block, columns, first_row = _indicator_header(index, header, limit)
     _complete_reason_column(block, columns)
     target = bool(_TARGET_TITLE.search(title)) or ("actual" not in columns and "weight" not in columns)
     preamble = range(top, fund_header if fund_header is not None else header)
     dept = "整体" in title or _has_label(index, preamble, _DEPT_LABELS)
     family = (TARGET_DEPT if dept else TARGET_PROJECT) if target else (DEPT if dept else PROJECT)
 
-    indicators, end = _indicator_rows(index, block.bottom + 1, columns, limit)
+    indicators, end = _indicator_rows(index, first_row, columns, limit)
     total = None if target else _total_row(index, end, columns, limit)
     last = total.row if total else (indicators[-1].row if indicators else block.bottom)
     conclusion = None if target else _conclusion(index, last + 1, limit)
@@ -211,6 +212,8 @@ def _table(index: SheetIndex, header: int, previous_end: int, limit: int,
             columns[first], columns[second] = columns[second], columns[first]
             for row in indicators:
                 row.cells[first], row.cells[second] = row.cells[second], row.cells[first]
+            if total is not None and first in total.cells:
+                total.cells[first] = (total.row, columns[first])
     if fmt is None and chosen is None:
         table.profile, table.profile_note = infer_profile(table)
     return table
@@ -453,9 +456,10 @@ def _total_label(index: SheetIndex, r: int, columns: dict[str, int]) -> str | No
     weight_col, score_col = columns.get("weight"), columns.get("score")
     if left or weight_col is None or score_col is None:
         return None
-    others = set(texts) - {weight_col, score_col, columns.get("reason")}
-    weight = score_number(index.grid.get(r, weight_col))
-    if not others and weight in (90, 100) and weight_col in texts:
+    # 分值 may stand under the 完成值 header when the header order is wrong (checked after the rows are read)
+    weight_cols = {weight_col, columns.get("actual")} - {None}
+    others = set(texts) - weight_cols - {score_col, columns.get("reason")}
+    if not others and any(score_number(index.grid.get(r, c)) in (90, 100) for c in weight_cols if c in texts):
         return ""
     return None
 
