@@ -99,9 +99,11 @@ def swapped_columns(table: PerfTable) -> tuple[str, str] | None:
 def infer_profile(table: PerfTable) -> tuple[ScoringProfile, str]:
     """The scoring profile of a table whose layout matches no template, and the rule inferred, in words.
 
-    Whether 总分 adds the 预算执行 score is read off the 总分 row: the reading under which more of its 分值 and
-    得分 agree with the columns above wins; with no evidence either way the 100-point convention (budget
-    included) is kept. The 一级 split is the one the labels declare when it adds up to 90."""
+    Whether 总分 adds the 预算执行 score is read off the 总分 row: the points the 一级 labels declare (``(50分)``)
+    against its 分值 first – a missing 10-point row makes the column sums fit the other reading (perf-scoring.md
+    §5 #59) – else the reading under which more of its 分值 and 得分 agree with the columns above; with no
+    evidence either way the 100-point convention (budget included) is kept. The 一级 split is the one the labels
+    declare when it adds up to 90."""
     base = DEFAULT_PROFILE
     declared = {g.name: g.declared for g in table.groups if g.declared is not None}
     if declared and sum(declared.values(), Decimal(0)) == base.indicator_weight and len(declared) == len(table.groups):
@@ -121,6 +123,14 @@ def _include_budget(table: PerfTable) -> tuple[bool, str]:
         return True, "表中没有预算执行分值，总分即各项指标之和"
     if printed["weight"] is None and printed["score"] is None:
         return True, "表中没有可核对的总分，按百分制（总分含预算执行得分）核对"
+    declared = [g.declared for g in table.groups]
+    if declared and None not in declared and printed["weight"] is not None:
+        # the points the 一级 labels declare settle it even where a missing row makes the sums ambiguous
+        points = sum(declared, Decimal(0))  # type: ignore[arg-type]
+        if points == printed["weight"]:
+            return False, f"总分不含预算执行得分（一级指标标注的分值合计 {_num(points)} = 总分分值）"
+        if points + budget_weight == printed["weight"]:
+            return True, f"总分含预算执行得分（预算执行 {_num(budget_weight)} + 一级指标标注的 {_num(points)} = 总分分值）"
     agree = {include: _agreement(printed, weights, scores, budget_weight, budget_score, include)
              for include in (True, False)}
     if agree[True] != agree[False]:
