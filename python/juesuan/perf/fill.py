@@ -115,12 +115,14 @@ class _Filler:
         if merge is None:
             return pos
         anchor = (merge[0], merge[1])
-        others = [p for p in self.fields if p != pos and _inside(p, merge)]
-        if not others:
+        others = sorted({self.fields[p] for p in self.fields if p != pos and _inside(p, merge)})
+        if others:
+            reason = f"与{'、'.join(others)}共用一格"
+        elif anchor != pos and self.index.text(*anchor):
+            reason = f"合并区域显示的是“{self.index.text(*anchor)}”"
+        else:
             return anchor
-        shared = "、".join(sorted({self.fields[p] for p in others}))
-        self.skipped.append(f"“{self.grid.sheet}”{a1(*pos)}（{what}）在合并单元格 {_area(merge)} 内，"
-                            f"与{shared}共用一格，未填写")
+        self.skipped.append(f"“{self.grid.sheet}”{a1(*pos)}（{what}）在合并单元格 {_area(merge)} 内，{reason}，未填写")
         return None
 
     def number(self, table: PerfTable, pos: Pos | None) -> Decimal | None:

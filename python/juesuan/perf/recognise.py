@@ -289,9 +289,9 @@ def _funds(index: SheetIndex, fund_header: int, indicator_header: int
             if any(c >= first_amount for c in row_texts):
                 continue
             break
-        col, label = max(labels)
-        if any(word in label for word in ("总体目标", "项目基本情况", "年度目标", "绩效指标")):
+        if any(word in text for _, text in labels for word in ("总体目标", "项目基本情况", "年度目标", "绩效指标")):
             break
+        col, label = max(labels)
         kind = next((k for word, k in _FUND_KINDS if word in label), "")
         if "性质分" in label or any(ch.isdigit() for ch in label):
             kind = ""  # 株洲 部门整体: 按收入性质分：/ 其中：一般公共预算：4420.95 are notes, not fund rows
