@@ -107,10 +107,10 @@ def test_project_target_tables_state_their_unit() -> None:
     """300 labelled 元 for a whole recruitment drive is 300 万元; the other three print no unit at all, and the
     档案数字化 table's own cost indicator (≤30万元 for a budget of 30) settles it."""
     [unit] = [m for rule, _, m in _found("003-02") if rule == "P-TGT-UNIT"]
-    assert unit == "“预算资金(元)”标为元，金额 300 元不足 1 万元，疑为 300 万元，请核对单位"
+    assert unit == "“预算资金(元)”金额 300 标为元，不足 1 万元，疑为 300 万元，请核对单位"
     for seed_id in ("003-03", "003-04", "003-05"):
         [unit] = [m for rule, _, m in _found(seed_id) if rule == "P-TGT-UNIT"]
-        assert "未注明金额单位（元或万元）" in unit
+        assert "未注明单位（元或万元）" in unit
     assert unit.endswith("成本指标“品台软、硬件购买费用”为“≤30万元”，应为万元")
     assert [r for r, *_ in _found("003-02")] == ["P-TGT-UNIT"]
     assert [r for r, *_ in _found("003-05")] == ["P-TGT-UNIT"]

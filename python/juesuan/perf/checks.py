@@ -126,7 +126,7 @@ RULES: Mapping[str, PerfRule] = MappingProxyType({rule.id: rule for rule in (
     PerfRule(id="P-TGT-FUND-SUM", severity=_E, name="目标表资金总额",
              message="资金总额应等于基本支出 + 项目支出 = {expected}，实为 {actual}"),
     PerfRule(id="P-TGT-UNIT", severity=_W, name="目标表金额单位",
-             message="“{label}”{problem}"),
+             message="“{label}”金额 {amount} {problem}"),
     PerfRule(id="P-TGT-VALUE-MISSING", severity=_E, name="目标表未填指标值",
              message="指标“{name}”未填指标值"),
     PerfRule(id="P-TGT-VALUE-COMPOUND", severity=_W, name="目标表复合指标值",
@@ -711,15 +711,15 @@ def _target_unit(table: PerfTable, fund: FundRow) -> list[Finding]:
         return []
     shown = _num(amount)
     if table.unit == "元":
-        problem = f"标为元，金额 {shown} 元不足 1 万元，疑为 {shown} 万元，请核对单位"
+        problem = f"标为元，不足 1 万元，疑为 {shown} 万元，请核对单位"
     else:
-        problem = f" {shown} 未注明金额单位（元或万元）"
+        problem = "未注明单位（元或万元）"
     cost = next((row for row in table.indicators if "成本" in row.group + row.level2
                  and (value := table.indicator_values(row)[0]).number == amount and value.unit.startswith("万")), None)
     if cost is not None:
         problem += f"；成本指标“{cost.level3}”为“{table.text(cost.cells.get('target'))}”，应为万元"
     return [_finding("P-TGT-UNIT", table, fund.cells["budget"], related=[fund.cells["label"]],
-                     label=fund.label.strip("：:"), problem=problem)]
+                     label=fund.label.strip("：:"), amount=shown, problem=problem)]
 
 
 def _target_row(table: PerfTable, row: IndicatorRow) -> list[Finding]:
