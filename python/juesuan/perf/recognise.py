@@ -136,7 +136,7 @@ def _is_fund_header(texts: dict[int, str]) -> bool:
         "部门整体支出预算" in t for t in short)
 
 
-def match_columns(block: HeaderBlock, spec: Spec) -> dict[str, int]:
+def _match_columns(block: HeaderBlock, spec: Spec) -> dict[str, int]:
     """Column of each key: the leftmost column not yet taken whose label path mentions one of its words and
     none of its excluding words."""
     found: dict[str, int] = {}
@@ -156,13 +156,13 @@ def _indicator_header(index: SheetIndex, header: int, limit: int) -> tuple[Heade
     """The indicator header block, from ``header`` down to the row above the first indicator, its columns and
     the first indicator row. A row with its own text in a column the top header row names for 一级/二级/三级,
     分值 or 得分 is data (``90分`` is no header word); blank rows between header and data are skipped."""
-    top_columns = match_columns(header_block(index, header, header), _INDICATOR_COLUMNS)
+    top_columns = _match_columns(header_block(index, header, header), _INDICATOR_COLUMNS)
     data_cols = [top_columns[k] for k in ("level1", "level2", "level3", "weight", "score") if k in top_columns]
     first_data = next((r for r in range(header + 1, limit)
                        if any(index.text(r, c) for c in data_cols)), limit)
     bottom = header_bottom(index, header, limit=first_data)
     block = header_block(index, header, bottom)
-    return block, match_columns(block, _INDICATOR_COLUMNS), _first_nonblank(index, bottom + 1, limit)
+    return block, _match_columns(block, _INDICATOR_COLUMNS), _first_nonblank(index, bottom + 1, limit)
 
 
 def _table(index: SheetIndex, header: int, previous_end: int, limit: int,
@@ -206,17 +206,25 @@ def _table(index: SheetIndex, header: int, previous_end: int, limit: int,
         indicator_header_bottom=block.bottom,
     )
     if not target:
-        table.swapped = swapped_columns(table)
-        if table.swapped:
-            first, second = table.swapped
-            columns[first], columns[second] = columns[second], columns[first]
-            for row in indicators:
-                row.cells[first], row.cells[second] = row.cells[second], row.cells[first]
-            if total is not None and first in total.cells:
-                total.cells[first] = (total.row, columns[first])
+        _follow_the_data(table)
     if fmt is None and chosen is None:
         table.profile, table.profile_note = infer_profile(table)
     return table
+
+
+def _follow_the_data(table: PerfTable) -> None:
+    """Two indicator columns whose header order every row contradicts are read as the rows show; the table
+    remembers the swap for the layout finding."""
+    table.swapped = swapped_columns(table)
+    if table.swapped is None:
+        return
+    first, second = table.swapped
+    columns = table.indicator_columns
+    columns[first], columns[second] = columns[second], columns[first]
+    for row in table.indicators:
+        row.cells[first], row.cells[second] = row.cells[second], row.cells[first]
+    if table.total is not None and first in table.total.cells:
+        table.total.cells[first] = (table.total.row, columns[first])
 
 
 def _first_nonblank(index: SheetIndex, start: int, stop: int) -> int:
@@ -279,7 +287,7 @@ def _funds(index: SheetIndex, fund_header: int, indicator_header: int
     block = header_block(index, fund_header, bottom)
     if any("部门整体支出预算" in t for t in index.texts(fund_header).values()):
         return block, *_dept_funds(index, block)
-    columns = match_columns(block, _FUND_COLUMNS)
+    columns = _match_columns(block, _FUND_COLUMNS)
     first_amount = min((columns[k] for k in ("initial", "budget", "executed") if k in columns), default=0)
     rows: list[FundRow] = []
     for r in range(bottom + 1, indicator_header):
