@@ -236,23 +236,22 @@ def test_formulas_give_the_same_numbers_as_values(tmp_path: Path) -> None:
 
 
 def _merged_total_sheet(tmp: Path) -> tuple[Path, PerfTable]:
-    """专家休假专项经费 (000-04) with its derived cells emptied, the 总分 label merged over the 分值 cell and the 总分
-    得分 merged with the cell right of it (where 等级 goes): both a covered cell and a shared one."""
-    table = sample_tables()["000-04"]
+    """专家休假专项经费 (000-04) alone on a sheet with its derived cells emptied, the 总分 label merged over the 分值
+    cell and the 总分 得分 merged with the cell right of it (where 等级 goes): a covered cell and a shared one."""
+    from workbooks.make_perf_samples import write_one_per_sheet
+
+    src = tmp / "merged.xlsx"
+    write_one_per_sheet(src, [_without_derived(next(t for t in seed_tables() if t["id"] == "000-04"))])
+    [table] = recognise_perf(read_workbook(src)[0])
     assert table.total is not None
-    book = load_workbook(SAMPLES / "perf_guizhou_2023.xlsx")
-    for ws in [ws for ws in book.worksheets if ws.title != table.sheet]:
-        book.remove(ws)
+    book = load_workbook(src)
     ws = book[table.sheet]
-    for pos in _derived(table):
-        ws[a1(*pos)].value = None
     row, label_col = table.total.cells["label"]
     weight, score = table.total.cells["weight"], table.total.cells["score"]
     merged = next(str(m) for m in ws.merged_cells.ranges if m.min_row == row + 1 and m.min_col == label_col + 1)
     ws.unmerge_cells(merged)
     ws.merge_cells(f"{a1(row, label_col)}:{a1(*weight)}")
     ws.merge_cells(f"{a1(*score)}:{a1(score[0], score[1] + 1)}")
-    src = tmp / "merged.xlsx"
     book.save(src)
     return src, table
 
