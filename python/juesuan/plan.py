@@ -130,12 +130,26 @@ def note_text(findings: list[Finding]) -> str:
     return "\n\n".join(parts)
 
 
+_RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+def _order(finding: Finding) -> tuple[int, int]:
+    """Errors first, and among them the cells localisation points at (L01 suspect, L02 missing row) first: the
+    accountant corrects those and the totals they broke come right."""
+    return (_RANK[finding.severity], 0 if finding.rule.startswith("L") else 1)
+
+
+def is_consequence(finding: Finding) -> bool:
+    """A total broken by a suspect cell elsewhere: marked as a warning, pointing at the suspect."""
+    suspect = finding.suspect
+    return suspect is not None and (suspect.sheet, suspect.cell) != (finding.sheet, finding.cell) and not finding.rule.startswith("L")
+
+
 def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
     """Rows of the 审核结果 sheet (header first) and the link target of each data row."""
     rows: list[list[Any]] = [list(RESULTS_HEADER)]
     links = []
-    rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
-    for i, f in enumerate(sorted(report.findings, key=lambda f: rank[f.severity]), 1):
+    for i, f in enumerate(sorted(report.findings, key=_order), 1):
         rows.append([
             i, f.severity.label, f.rule, f.sheet, f.cell,
             as_float(f.expected), as_float(f.actual), as_float(f.difference), f.message, compact_refs(f.related),
@@ -162,20 +176,21 @@ def as_float(value: Decimal | None) -> float | None:
 
 
 def plan_marks(report: Report) -> Plan:
-    """Colour each finding's cell by its worst severity, note every finding on it, write 审核结果."""
+    """Colour each finding's cell by its worst severity, note every finding on it, write 审核结果. A total that
+    only a suspect cell elsewhere broke is coloured as a warning (its note points at the suspect), so the red
+    cells are the ones to correct."""
     per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in report.findings:
         per_cell[(f.sheet, f.cell)].append(f)
-    rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
     by_colour: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     actions: list[Action] = []
     for (sheet, cell), found in per_cell.items():
-        worst = min((f.severity for f in found), key=rank.__getitem__)
+        worst = min((Severity.warning if is_consequence(f) else f.severity for f in found), key=_RANK.__getitem__)
         by_colour[(sheet, COLORS[worst])].append(parse_a1(cell))
     for (sheet, colour), cells in sorted(by_colour.items()):
         actions.append(Action(func="setRangeColor", sheet=sheet, args=[colour], cells=rectangles(cells)))
     for (sheet, cell), found in per_cell.items():
-        actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(found)]))
+        actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(sorted(found, key=_order))]))
     rows, links = results_rows(report)
     actions.append(Action(func="writeResults", sheet=RESULTS_SHEET, start="A1", values=rows, links=links))
     return Plan(actions=actions)
