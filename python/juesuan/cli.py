@@ -233,10 +233,13 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
     _guard_copy(args)
 
+    skipped: list[str] = []
     written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators,
-                        profile=args.profile)
+                        profile=args.profile, skipped=skipped)
     _warn_lost(args.file, args.out)
     print(f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}")
+    for line in skipped:
+        print(f"未填充：{line}")
     return 0
 
 
