@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .findings import Finding, Report, Severity, Skipped, TableRef
 from .grid import Grid, a1
-from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET
+from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, own_name
 from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
 from .rules import load_catalogue, run
 from .perf.checks import check_perf
@@ -15,7 +15,7 @@ from .perf.recognise import recognise_perf
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
-#: Sheets juesuan adds to a marked copy.
+#: Sheets juesuan adds to a marked copy (numbered, 审核结果（2）, when the user's workbook had the name already).
 OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET})
 
 
@@ -30,7 +30,7 @@ def recognise_all(
     skipped: list[Skipped] = []
     extra: list[Finding] = []
     for grid in grids:
-        if grid.sheet in OWN_SHEETS:
+        if own_name(grid.sheet) in OWN_SHEETS:
             continue  # a marked copy checked again: our own sheets are no tables and no news
         try:
             found = recognise_sheet(grid)
