@@ -111,6 +111,10 @@ class ChineseParser(argparse.ArgumentParser):
         with _chinese():
             return super().add_subparsers(**kwargs)
 
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _chinese():
+            return super().parse_args(*args, **kwargs)
+
     def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
         with _chinese():
             return super().parse_known_args(*args, **kwargs)

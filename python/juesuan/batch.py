@@ -105,21 +105,26 @@ def _context() -> multiprocessing.context.BaseContext:
 Planned = tuple[Path, Path | None, Path | None]
 
 
+Work = Callable[[Path, "Path | None", "Path | None", "str | None"], Unit]
+
+
 def check_units(
-    planned: Sequence[Planned], *, profile: str | None = None, jobs: int = 1, done: Callable[[], None] = lambda: None
+    planned: Sequence[Planned], *, profile: str | None = None, jobs: int = 1, done: Callable[[], None] = lambda: None,
+    work: Work = _unit,
 ) -> list[Unit]:
     """Check every ``(input, report, marked copy)``; ``done`` is called as each unit finishes (progress bar).
-    Results come back in the order of ``planned``."""
+    Results come back in the order of ``planned``. ``work`` checks one file (a module-level function, so that
+    worker processes can import it)."""
     if jobs <= 1 or len(planned) <= 1:
         units = []
         for path, json_path, out in planned:
-            units.append(_unit(path, json_path, out, profile))
+            units.append(work(path, json_path, out, profile))
             done()
         return units
     results: list[Unit | None] = [None] * len(planned)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_quiet_worker)
     try:
-        futures: dict[Future[Unit], int] = {pool.submit(_unit, *p, profile): i for i, p in enumerate(planned)}
+        futures: dict[Future[Unit], int] = {pool.submit(work, *p, profile): i for i, p in enumerate(planned)}
         for future in as_completed(futures):
             try:
                 results[futures[future]] = future.result()
@@ -132,15 +137,15 @@ def check_units(
     pool.shutdown()
     for i, unit in enumerate(results):
         if unit is None:
-            results[i] = _alone(planned[i], profile)
+            results[i] = _alone(planned[i], profile, work)
             done()
     return results  # type: ignore[return-value]
 
 
-def _alone(planned: Planned, profile: str | None) -> Unit:
+def _alone(planned: Planned, profile: str | None, work: Work) -> Unit:
     """A file whose worker died, checked again in a process of its own, so one bad file takes down only itself."""
     with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_quiet_worker) as pool:
         try:
-            return pool.submit(_unit, *planned, profile).result()
+            return pool.submit(work, *planned, profile).result()
         except BrokenProcessPool:
             return Unit(planned[0], reason="检查该文件时程序异常退出（文件可能损坏或过大）")

@@ -42,6 +42,7 @@ ERROR_FILL = "FFFFC7CE"
 UNIT_HEADER = ["文件", "状态", "表数", "错误", "警告", "其中尾数误差", "提示", "最严重的规则", "标注副本", "审核报告", "说明"]
 DETAIL_HEADER = ["文件", "严重程度", "规则", "规则名称", "工作表", "单元格", "表", "应为", "实为", "差额", "说明"]
 RULE_HEADER = ["规则", "规则名称", "严重程度", "错误", "警告", "提示", "合计", "涉及单位数"]
+ROW_CM = 0.53  # height of a default sheet row
 _RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
@@ -145,6 +146,10 @@ def _sheet(book: Any, title: str, header: list[str], rows: list[list[Any]], amou
         cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # printed one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     for col, name in enumerate(header, start=1):
         letter = get_column_letter(col)
         if name in amounts:
@@ -164,13 +169,12 @@ def _shown(value: Any, amount: bool) -> str:
     return f"{value:,.2f}" if amount else str(value)
 
 
-def _bar_chart(ws: Any, title: str, labels_col: int, values_col: int, n_rows: int, anchor: str) -> None:
-    """A horizontal bar chart of one count column against its label column, for the top rows."""
+def _bar_chart(ws: Any, title: str, labels_col: int, values_col: int, n_rows: int, anchor: str) -> int:
+    """A horizontal bar chart of one count column against its label column (first 30 rows); returns the sheet
+    rows it covers."""
     from openpyxl.chart import BarChart, Reference
 
     shown = min(n_rows, 30)
-    if shown == 0:
-        return
     chart = BarChart()
     chart.type = "bar"
     chart.title = title
@@ -185,6 +189,7 @@ def _bar_chart(ws: Any, title: str, labels_col: int, values_col: int, n_rows: in
     chart.height = max(7.5, 0.6 * shown + 2)
     chart.width = 18
     ws.add_chart(chart, anchor)
+    return int(chart.height / ROW_CM) + 2
 
 
 def write_summary(units: Sequence[Unit], path: Path) -> None:
@@ -206,29 +211,39 @@ def write_summary(units: Sequence[Unit], path: Path) -> None:
     ws_units.column_dimensions["A"].width = min(60, ws_units.column_dimensions["A"].width)
     _sheet(book, "明细", DETAIL_HEADER, _detail_rows(units, names, base), amounts=("应为", "实为", "差额"))
     rule_rows = _rule_rows(units, names)
-    ws_rules = _sheet(book, "规则", RULE_HEADER, rule_rows)
+    _sheet(book, "规则", RULE_HEADER, rule_rows)
 
-    # charts over the rows with errors, most first: a helper range keeps the sheets' own order untouched
     with_errors = sorted((r for r in unit_rows if r[errors_col - 1]), key=lambda r: -r[errors_col - 1])
-    _chart_block(ws_units, "各单位错误数", [(Path(r[0]).stem, r[errors_col - 1]) for r in with_errors],
-                 len(UNIT_HEADER) + 2)
-    _chart_block(ws_rules, "各规则错误数", [(r[0], r[3]) for r in rule_rows if r[3]], len(RULE_HEADER) + 2)
+    charts = book.create_sheet("图表")
+    charts.sheet_properties.pageSetUpPr.fitToPage = True  # printed on one page
+    rows_used = _chart_block(charts, "各单位错误数（最多的 30 个单位）", "单位",
+                             [(_short(r[0]), r[errors_col - 1]) for r in with_errors], column=1, top=2)
+    _chart_block(charts, "各规则错误数（最多的 30 条规则）", "规则",
+                 [(r[0], r[3]) for r in rule_rows if r[3]], column=4, top=2 + rows_used)
     book.properties.title = SUMMARY_TITLE
     book.properties.creator = "juesuan"
     atomic_write(path, book.save)
 
 
-def _chart_block(ws: Any, title: str, pairs: list[tuple[str, int]], first_col: int) -> None:
-    """Labels and counts beside the table (two narrow columns) and a bar chart of them to the right."""
+def _short(path: str) -> str:
+    """A unit's label on a chart: its folder and name without extension (A局/决算)."""
+    p = Path(path)
+    return f"{p.parent.name}/{p.stem}" if p.parent.name else p.stem
+
+
+def _chart_block(ws: Any, title: str, label: str, pairs: list[tuple[str, int]], column: int, top: int) -> int:
+    """The top 30 (label, errors) pairs as two columns of the 图表 sheet and a bar chart of them in column G from
+    row ``top``; returns the rows the chart takes."""
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    ws.cell(1, column, label).font = Font(bold=True)
+    ws.cell(1, column + 1, "错误数").font = Font(bold=True)
     if not pairs:
-        return
-    label_col, value_col = first_col, first_col + 1
-    ws.cell(1, label_col, "图表数据")
-    ws.cell(1, value_col, "错误数")
-    for i, (label, value) in enumerate(pairs[:30], start=2):
-        ws.cell(i, label_col, label)
-        ws.cell(i, value_col, value)
-    ws.column_dimensions[get_column_letter(label_col)].width = min(30, max(display_width(p[0]) for p in pairs) + 2)
-    _bar_chart(ws, title, label_col, value_col, len(pairs), f"{get_column_letter(value_col + 2)}2")
+        ws.cell(2, column, "没有错误")
+        return 0
+    for i, (name, value) in enumerate(pairs[:30], start=2):
+        ws.cell(i, column, name)
+        ws.cell(i, column + 1, value)
+    ws.column_dimensions[get_column_letter(column)].width = min(40, max(display_width(p[0]) for p in pairs) + 2)
+    return _bar_chart(ws, title, column, column + 1, len(pairs), f"G{top}")
