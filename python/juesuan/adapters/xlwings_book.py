@@ -195,8 +195,8 @@ def read_marks(book: xw.Book) -> dict[Key, Mark]:
 
 
 def _current_marks(book: xw.Book, keys: Iterable[Key], caps: Capabilities) -> dict[Key, Mark]:
-    """Fill and note of cells about to be marked for the first time. Fills are read per rectangle
-    (one call each) and cell by cell only where a rectangle's fills differ."""
+    """Fill and note of cells about to be marked for the first time: fills read per union chunk (smaller reads
+    only where a chunk's fills differ), notes read once per sheet - never one call per cell."""
     by_sheet: dict[str, list[str]] = defaultdict(list)
     for sheet, cell in keys:
         by_sheet[sheet].append(cell)
@@ -206,25 +206,70 @@ def _current_marks(book: xw.Book, keys: Iterable[Key], caps: Capabilities) -> di
             out.update({(name, c): Mark(None, None) for c in cells})
             continue
         sheet = book.sheets[name]
-        fills: dict[str, str | None] = {}
-        for rect in rectangles(parse_a1(c) for c in cells):
-            fills.update(_read_fills(sheet, rect))
-        for cell in cells:
-            note = sheet.range(cell).note
-            out[(name, cell)] = Mark(fills[cell], note.text if note is not None else None)
+        fills = _fills(sheet, cells)
+        notes = sheet_notes(sheet)
+        out.update({(name, cell): Mark(fills[cell], notes.get(cell)) for cell in cells})
     return out
 
 
-def _read_fills(sheet: xw.Sheet, rect: str) -> dict[str, str | None]:
-    interior = sheet.range(rect).api.Interior
+def _fills(sheet: xw.Sheet, cells: list[str]) -> dict[str, str | None]:
+    """Each cell's fill ``#RRGGBB`` (``None`` = no fill), one read per union chunk of the cells' rectangles."""
+    out: dict[str, str | None] = {}
+    for chunk in union_chunks(rectangles(parse_a1(c) for c in cells)):
+        out.update(_read_fills(sheet, chunk))
+    return out
+
+
+def _read_fills(sheet: xw.Sheet, address: str) -> dict[str, str | None]:
+    """The fills of a (union) address. COM answers Null for ``ColorIndex`` when the cells' fills differ, and
+    for ``Color`` when they differ but share a palette index; then the address is split and read again (a union
+    into its rectangles, a rectangle into halves), so k different fills cost about k·log(n) reads."""
+    interior = sheet.range(address).api.Interior
     index = interior.ColorIndex
-    if index is None and ":" in rect:  # COM reports Null for a range whose cells differ
-        out: dict[str, str | None] = {}
-        for cell in expand(rect):
-            out.update(_read_fills(sheet, cell))
-        return out
-    fill = None if index == XL_COLOR_INDEX_NONE else rgb_to_hex(*int_to_rgb(interior.Color)).upper()
-    return dict.fromkeys(expand(rect), fill)
+    if index == XL_COLOR_INDEX_NONE:
+        return dict.fromkeys(_cells_of(address), None)
+    color = None if index is None else interior.Color
+    if color is not None:
+        return dict.fromkeys(_cells_of(address), rgb_to_hex(*int_to_rgb(color)).upper())
+    parts = _halves(address)
+    if not parts:  # one cell without a single colour (a gradient): recorded as no fill
+        return {address: None}
+    out: dict[str, str | None] = {}
+    for part in parts:
+        out.update(_read_fills(sheet, part))
+    return out
+
+
+def _cells_of(address: str) -> list[str]:
+    return [cell for rect in address.split(",") for cell in expand(rect)]
+
+
+def _halves(address: str) -> list[str]:
+    """A union split into its rectangles, a rectangle into two halves (rows first), a cell into nothing."""
+    if "," in address:
+        return address.split(",")
+    first, _, last = address.partition(":")
+    if not last:
+        return []
+    (r1, c1), (r2, c2) = parse_a1(first), parse_a1(last)
+    if r2 > r1:
+        mid = (r1 + r2) // 2
+        return [_rect(r1, c1, mid, c2), _rect(mid + 1, c1, r2, c2)]
+    mid = (c1 + c2) // 2
+    return [_rect(r1, c1, r2, mid), _rect(r1, mid + 1, r2, c2)]
+
+
+def _rect(r1: int, c1: int, r2: int, c2: int) -> str:
+    return a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}"
+
+
+def sheet_notes(sheet: xw.Sheet) -> dict[str, str]:
+    """Every note on the sheet by cell (``C33``), from one pass over the sheet's ``Comments`` collection: the
+    cost is the notes that exist, not the cells being marked."""
+    notes = {}
+    for comment in sheet.api.Comments:
+        notes[comment.Parent.Address.replace("$", "")] = comment.Text()
+    return notes
 
 
 # --- applying ---------------------------------------------------------------------------------------------
@@ -266,10 +311,14 @@ def _colour(sheet: xw.Sheet, fills: dict[str, str | None], caps: Capabilities) -
         sheet.range(f"{a1(top, c1)}:{a1(bottom, c2)}").set_colors(matrix)
 
 
-def _set_note(sheet: xw.Sheet, cell: str, text: str | None) -> None:
+def _set_note(sheet: xw.Sheet, cell: str, text: str | None, had_note: bool | None = None) -> None:
+    """Replace a cell's note (Excel adds notes one cell at a time). ``had_note`` known from :func:`sheet_notes`
+    saves reading the cell first; ``None`` asks the cell."""
     target = sheet.range(cell)
-    if target.note is not None:
-        target.note.delete()
+    if had_note is None:
+        had_note = target.note is not None
+    if had_note:
+        target.api.ClearComments()
     if text:
         target.add_note(text)
 
@@ -367,10 +416,11 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
         for sheet, cells in fills.items():
             _colour(book.sheets[sheet], cells, caps)
         if caps.read_formats:
+            noted = {sheet: set(sheet_notes(book.sheets[sheet])) for sheet in {s for s, _ in stale | set(notes)}}
             for sheet, cell in sorted(stale):
-                _set_note(book.sheets[sheet], cell, records[(sheet, cell)].note)
+                _set_note(book.sheets[sheet], cell, records[(sheet, cell)].note, cell in noted[sheet])
             for (sheet, cell), text in sorted(notes.items()):
-                _set_note(book.sheets[sheet], cell, text)
+                _set_note(book.sheets[sheet], cell, text, cell in noted[sheet])
         if stale:
             _write_marks(book, kept)
         for action in plan.by_func("writeResults"):
