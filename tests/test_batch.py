@@ -88,6 +88,7 @@ def test_summary_links_formats_and_charts(summary: tuple[int, Path], units_folde
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     path_width = len(str(units_folder / "a.xlsx")) + 2  # columns fit their longest text (CJK counts two)
     assert units.column_dimensions["A"].width == details.column_dimensions["A"].width == min(60, path_width)
+    assert details.column_dimensions["K"].width == 60 and details["K2"].alignment.wrap_text  # 说明 wraps
     assert book["规则"].column_dimensions["B"].width > 20
     charts = book["图表"]
     assert len(charts._charts) == 2

@@ -43,6 +43,8 @@ UNIT_HEADER = ["文件", "状态", "表数", "错误", "警告", "其中尾数�
 DETAIL_HEADER = ["文件", "严重程度", "规则", "规则名称", "工作表", "单元格", "表", "应为", "实为", "差额", "说明"]
 RULE_HEADER = ["规则", "规则名称", "严重程度", "错误", "警告", "提示", "合计", "涉及单位数"]
 ROW_CM = 0.53  # height of a default sheet row
+MAX_WIDTH = 60  # columns wider than this wrap their text
+ROW_POINTS = 15  # height of one line of text
 _RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
@@ -156,7 +158,15 @@ def _sheet(book: Any, title: str, header: list[str], rows: list[list[Any]], amou
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = AMOUNT_FORMAT
         texts = [name] + [_shown(row[col - 1], name in amounts) for row in rows[:2000]]
-        ws.column_dimensions[letter].width = min(60, max(display_width(t) for t in texts) + 2)
+        width = max(display_width(t) for t in texts) + 2
+        ws.column_dimensions[letter].width = min(MAX_WIDTH, width)
+        if width > MAX_WIDTH:  # long texts (messages, reasons) wrap instead of widening the sheet
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = -(-display_width(_shown(cell.value, False)) // (MAX_WIDTH - 2))
+                if lines > 1:  # not every reader grows a row for wrapped text by itself
+                    row = ws.row_dimensions[cell.row]
+                    row.height = max(row.height or 0, ROW_POINTS * lines)
     return ws
 
 
@@ -208,7 +218,6 @@ def write_summary(units: Sequence[Unit], path: Path) -> None:
     for (cell,) in ws_units.iter_rows(min_row=2, min_col=errors_col, max_col=errors_col):
         if cell.value:
             cell.fill = red
-    ws_units.column_dimensions["A"].width = min(60, ws_units.column_dimensions["A"].width)
     _sheet(book, "明细", DETAIL_HEADER, _detail_rows(units, names, base), amounts=("应为", "实为", "差额"))
     rule_rows = _rule_rows(units, names)
     _sheet(book, "规则", RULE_HEADER, rule_rows)
