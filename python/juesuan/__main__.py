@@ -5,4 +5,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # batch workers started with "spawn" (Windows) import this module as __mp_main__
+    sys.exit(main())
