@@ -136,3 +136,27 @@ def test_ctrl_c_while_starting_prints_no_traceback(after: float) -> None:
     text = err.decode()
     assert "Traceback" not in text
     assert process.returncode == 130 and text == "juesuan：已中断\n" or process.returncode == 0  # finished first
+
+
+_LOADED = """
+import sys
+from juesuan.cli import main
+code = main(sys.argv[1:])
+heavy = ("pydantic", "numpy", "pandas", "openpyxl", "xlwings", "tqdm", "multiprocessing", "concurrent.futures",
+         "juesuan.perf", "juesuan.check")
+print("LOADED:" + " ".join(m for m in heavy if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(("argv", "allowed"), [
+    ([], set()),
+    (["-h"], set()),
+    (["check"], set()),
+    (["check", str(SAMPLE)], {"pydantic", "juesuan.perf", "juesuan.check"}),  # the checker's own models and rules
+])
+def test_commands_import_only_what_they_use(argv: list[str], allowed: set[str]) -> None:
+    """Issue 10 §3: the guide, help and usage errors load no model, table or Excel library; a single check adds
+    only the checker (pydantic models, rules, 绩效 recognition) - no numpy, openpyxl, xlwings, tqdm or pool."""
+    result = subprocess.run([sys.executable, "-c", _LOADED, *argv], capture_output=True, text=True, timeout=300)
+    loaded = result.stdout.rsplit("LOADED:", 1)[1].split()
+    assert set(loaded) == allowed, result.stdout + result.stderr

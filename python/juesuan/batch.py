@@ -1,6 +1,7 @@
 """Checking many workbooks: one process per core, results in input order, a broken file never stops the run.
 
-A province's units are independent files, so the batch is a plain process pool (``concurrent.futures``): each
+A province's units are independent files, so the batch is a plain process pool (``concurrent.futures``, imported
+only when a batch runs in parallel): each
 worker reads, checks and writes one workbook's outputs and hands back its :class:`Unit`; the parent keeps the
 order of the inputs, advances the progress bar as units finish, and writes the summary. Workers ignore Ctrl+C
 (the parent stops the pool and says so), and a worker that dies (a file that crashes the reader) breaks only
@@ -10,13 +11,10 @@ that file: the files it took down with it are tried again one by one.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +23,9 @@ from .outputs import write_text_atomic
 from .read import InputError
 
 if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
+
     from .findings import Report
 
 __all__ = ["Unit", "check_one", "check_units", "default_jobs", "warn_lost"]
@@ -95,6 +96,8 @@ def _quiet_worker() -> None:
 
 def _context() -> multiprocessing.context.BaseContext:
     """A fork server that has imported the checker once (POSIX), else fresh interpreters (Windows)."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["juesuan.batch", "juesuan.check", "juesuan.adapters.openpyxl_file"])
@@ -121,6 +124,9 @@ def check_units(
             units.append(work(path, json_path, out, profile))
             done()
         return units
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list[Unit | None] = [None] * len(planned)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_quiet_worker)
     try:
@@ -144,6 +150,9 @@ def check_units(
 
 def _alone(planned: Planned, profile: str | None, work: Work) -> Unit:
     """A file whose worker died, checked again in a process of its own, so one bad file takes down only itself."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_quiet_worker) as pool:
         try:
             return pool.submit(work, *planned, profile).result()
