@@ -143,5 +143,6 @@ def test_a_file_that_kills_its_worker_breaks_only_itself(units_folder: Path) -> 
 
 def test_default_jobs_keeps_each_worker_busy() -> None:
     cores = os.cpu_count() or 1
-    assert batch.default_jobs(1) == 1 and batch.default_jobs(7) == 1
-    assert batch.default_jobs(4 * cores) == cores and batch.default_jobs(10_000) == cores
+    per = batch.FILES_PER_WORKER
+    assert batch.default_jobs(1) == 1 and batch.default_jobs(2 * per - 1) == 1
+    assert batch.default_jobs(per * cores) == cores and batch.default_jobs(10_000) == cores
