@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_udf.py
 	$(BIN)/python bench/bench_perf.py
+	$(BIN)/python bench/bench_write.py
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_batch.py
 

@@ -63,6 +63,11 @@ def code_columns(block: HeaderBlock, index: SheetIndex | None = None, first_data
         while j < len(columns) and len(members) < 3 and _continues(columns[j], head):
             members.append(columns[j])
             j += 1
+        if len(members) == 1 and index is not None and first_data_row is not None:
+            # 类 | 款 | 项 printed on the first data row only (the 合计 row on the sub-header line, unmerged)
+            while j < len(columns) and len(members) < 3 and index.text(first_data_row, columns[j].col) == _PARTS[len(members)]:
+                members.append(columns[j])
+                j += 1
         parts = tuple(_part(c, index, first_data_row) for c in members) if len(members) > 1 else ()
         if parts and "" in parts:
             parts = _PARTS[: len(members)]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..numbers import BLANK_MARKS
 from .sheet import SheetIndex
 
 __all__ = [
@@ -70,12 +71,13 @@ def is_number_row(texts: dict[int, str]) -> bool:
 
 
 def is_data_row(texts: dict[int, str]) -> bool:
-    """A row that cannot belong to a header: it holds an amount or a 科目代码, a label with an ordinal
-    (``一、…``), or nothing but a total label (a 合计 row of a table that prints no zeros)."""
+    """A row that cannot belong to a header: it holds an amount (or a dash standing for one) or a 科目代码, a
+    label with an ordinal (``一、…``), or nothing but a total label (a 合计 row of a table that prints no
+    zeros)."""
     if not texts:
         return False
     for text in texts.values():
-        if _AMOUNT_TEXT.match(text) or _CODE_TEXT.match(text) or _ORDINAL.match(text):
+        if _AMOUNT_TEXT.match(text) or _CODE_TEXT.match(text) or _ORDINAL.match(text) or text in BLANK_MARKS:
             return True
     return len(texts) <= 2 and all(is_total_label(t) for t in texts.values())
 
@@ -96,11 +98,20 @@ def header_bottom(index: SheetIndex, top: int, limit: int | None = None) -> int:
                 bottom = r
                 continue
             break
-        if is_data_row(texts) or any(is_note(t) for t in texts.values()):
+        if is_data_row(texts) or any(is_note(t) for t in texts.values()) or _total_under_label(index, top, r, texts):
             break
         bottom = r
         merged_to = max([merged_to, *(m[2] for m in index.merges_from(r))])
     return bottom
+
+
+def _total_under_label(index: SheetIndex, top: int, row: int, texts: dict[int, str]) -> bool:
+    """A total label (合计) standing under 科目名称 or 项目 is the 合计 data row, even when it shares its line
+    with the 类 | 款 | 项 sub-header and prints no amounts."""
+    return any(
+        is_total_label(text) and any(index.header_text(r, col).endswith(("名称", "项目")) for r in range(top, row))
+        for col, text in texts.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,21 @@ class HeaderBlock:
         return "；".join(">".join(c.path) for c in self.columns if c.path)
 
 
+def _continued(index: SheetIndex, row: int, col: int, own: dict[int, str], seen: dict[int, list[str]],
+               label_rows: list[int], left: int) -> str:
+    """The label an empty upper cell continues when a merge over it was undone: the nearest label on its left,
+    provided that label heads a group (its own column has other labels below) and both columns lie under the
+    same labels above. A label with nothing below it spans down, not right."""
+    for c in range(col - 1, left - 1, -1):
+        text = own[c]
+        if text:
+            if seen[c][: len(seen[col])] != seen[col]:  # column c has this row's label already
+                return ""
+            below = (index.header_text(r, c) for r in label_rows if r > row)
+            return text if any(t and t != text for t in below) else ""
+    return ""
+
+
 def header_block(index: SheetIndex, top: int, bottom: int, left: int = 0, right: int | None = None) -> HeaderBlock:
     """Read the header rows ``top``..``bottom`` between columns ``left`` and ``right`` (default: the widest
     header row). An empty cell in an upper row belongs to the label on its left (a merge undone, or never made),
@@ -156,19 +182,22 @@ def header_block(index: SheetIndex, top: int, bottom: int, left: int = 0, right:
         right = max((max(index.texts(r), default=left) for r in rows), default=left)
         right = max([right, *(m[3] for r in rows for m in index.merges_from(r) if m[1] <= right)])
     leaf = label_rows[-1] if label_rows else top
-    columns = []
+    span = range(left, right + 1)
+    seen: dict[int, list[str]] = {col: [] for col in span}  # each column's labels in the rows read so far
     words: set[str] = set()
-    for col in range(left, right + 1):
+    for r in label_rows:
+        own = {col: index.header_text(r, col) for col in span}
+        words.update(t for t in own.values() if t)
+        for col in span:
+            text = own[col] or (_continued(index, r, col, own, seen, label_rows, left) if r < leaf else "")
+            seen[col].append(text)
+    columns = []
+    for col in span:
         path: list[str] = []
-        for r in label_rows:
-            raw = index.header_text(r, col)
-            if not raw and r < leaf:
-                raw = next((t for c in range(col - 1, left - 1, -1) if (t := index.header_text(r, c))), "")
+        for raw in seen[col]:
             text = clean_label(raw)
             if text and text != "栏次" and not text.isdigit() and (not path or path[-1] != text):
                 path.append(text)
-            if raw:
-                words.add(raw)
         number = index.text(number_row, col) if number_row is not None else ""
         columns.append(HeaderColumn(col, tuple(path), int(number) if number.isdigit() else None))
     return HeaderBlock(top, bottom, left, right, tuple(columns), number_row, frozenset(words))
