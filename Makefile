@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python bench/bench_udf.py
 	$(BIN)/python bench/bench_perf.py
 	$(BIN)/python bench/bench_write.py
+	$(BIN)/python bench/bench_narrative.py
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_batch.py
 
@@ -54,6 +55,7 @@ wheelhouse: setup-test
 samples: setup
 	$(BIN)/python workbooks/make_samples.py
 	$(BIN)/python workbooks/make_perf_samples.py
+	$(BIN)/python workbooks/make_narratives.py
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info

@@ -54,13 +54,15 @@ def warn_lost(src: Path, out: Path) -> None:
         print(f"注意：{message}", file=sys.stderr)
 
 
-def check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None) -> Report:
-    """Check one workbook and write its JSON report (first: it is written even when the marked copy cannot be)
-    and its marked copy. Raises InputError when the file is unusable or holds no table juesuan knows."""
+def check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None,
+              narrative: Path | None = None) -> Report:
+    """Check one workbook (and the 情况说明 file ``narrative``, if given) and write its JSON report (first: it is
+    written even when the marked copy cannot be) and its marked copy. Raises InputError when the file is
+    unusable or holds neither a table juesuan knows nor a 情况说明."""
     from .check import check_file
 
-    report = check_file(path, profile=profile)
-    if not report.tables:
+    report = check_file(path, profile=profile, narrative=narrative)
+    if not report.tables and report.narrative_source is None:
         reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
         raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
     if json_path is not None:

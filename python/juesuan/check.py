@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .findings import Finding, Report, Severity, Skipped, TableRef
 from .grid import Grid, a1
-from .plan import MARKS_SHEET, RESULTS_SHEET
+from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET
 from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
 from .rules import load_catalogue, run
 from .perf.checks import check_perf
@@ -16,7 +16,7 @@ from .perf.recognise import recognise_perf
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
 #: Sheets juesuan adds to a marked copy.
-OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET})
+OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET})
 
 
 def recognise_all(
@@ -57,18 +57,33 @@ def recognise_all(
     return tables, perf, refs, skipped, extra
 
 
-def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None, profile: str | None = None) -> Report:
+def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None, profile: str | None = None,
+                narrative: str | Path | None = None) -> Report:
     """The audit of a whole workbook. ``sheets`` limits the findings reported (检查本表), while every
-    sheet is still read so cross-table rules have their data. ``profile`` forces a 绩效 scoring profile."""
+    sheet is still read so cross-table rules have their data. ``profile`` forces a 绩效 scoring profile.
+    ``narrative`` is a 情况说明 file (.docx/.txt) to check against the tables; without one, a sheet of the
+    workbook that holds the 情况说明 is found by its content and checked."""
+    from .narrative import check_narrative, find_document, load_document
+
     tables, perf, refs, skipped, findings = recognise_all(grids, profile)
     findings += run(load_catalogue(), tables)
     findings += check_perf(perf)
+    unused = {s.sheet for s in skipped}
+    document = load_document(narrative) if narrative else find_document([g for g in grids if g.sheet in unused])
+    story = check_narrative(document, tables) if document else None
+    if story is not None:
+        findings += story.findings
+        if document.sheet:
+            skipped = [s for s in skipped if s.sheet != document.sheet]
+            refs.append(TableRef(sheet=document.sheet, table="情况说明", title="情况说明"))
     if sheets is not None:
         findings = [f for f in findings if f.sheet in sheets]
-    return Report(file=file, tables=refs, skipped=skipped, findings=findings).finish()
+    report = Report(file=file, tables=refs, skipped=skipped, findings=findings,
+                    narrative_source=document.source if document else None, narrative=story.quotes if story else [])
+    return report.finish()
 
 
-def check_file(path: str | Path, *, profile: str | None = None) -> Report:
+def check_file(path: str | Path, *, profile: str | None = None, narrative: str | Path | None = None) -> Report:
     from .read import read_workbook
 
-    return check_grids(read_workbook(path), str(path), profile=profile)
+    return check_grids(read_workbook(path), str(path), profile=profile, narrative=narrative)

@@ -36,6 +36,7 @@ GUIDE = f"""决算审核 juesuan：检查部门决算公开表（公开01–09�
   juesuan check 决算.xlsx                         检查一个工作簿，在屏幕上列出问题
   juesuan check 决算.xlsx --out 决算.checked.xlsx  同时写出标注副本（原文件不变）
   juesuan check 各单位/ --out-dir 结果/ --summary 汇总.xlsx   批量检查一个文件夹
+  juesuan check 决算.xlsx --narrative 情况说明.docx  同时把情况说明中的数字与表核对
   juesuan fill 绩效自评.xlsx --out 绩效自评.filled.xlsx        填充执行率、得分、总分、等级
   juesuan clear 决算.checked.xlsx --out 决算.clean.xlsx        清除标注
   juesuan rules                                    列出全部审核规则
@@ -122,11 +123,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         outputs = [(name, p) for name, p in (("--out", args.out), ("--json", args.json)) if p is not None]
         guard_outputs([path], outputs)
         preflight(p for _, p in outputs)
-        report = check_one(path, args.json, args.out, args.profile)
+        report = check_one(path, args.json, args.out, args.profile, args.narrative)
         _emit(report_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
         raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
+    if args.narrative:
+        raise InputError("--narrative 只能与一个工作簿一起使用（批量检查时，各工作簿中的“情况说明”工作表会自动核对）")
     if not files:
         raise InputError("没有找到可检查的 Excel 工作簿")
     planned = _batch_outputs(files, args.out_dir) if args.out_dir else [(p, None, None) for p, _ in files]
@@ -195,23 +198,26 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
     _guard_copy(args)
 
+    skipped: list[str] = []
     written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators,
-                        profile=args.profile)
+                        profile=args.profile, skipped=skipped)
     warn_lost(args.file, args.out)
-    _emit(f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}")
+    _emit("\n".join([f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}"]
+                     + [f"未填充：{line}" for line in skipped]))
     return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .narrative import RULES as NARRATIVE_RULES
     from .perf.checks import RULES as PERF_RULES
     from .rules import catalogue_markdown, load_catalogue
 
     rules = load_catalogue()
     if args.markdown:
-        _emit(catalogue_markdown(rules, PERF_RULES.values()).removesuffix("\n"))
+        _emit(catalogue_markdown(rules, PERF_RULES.values(), NARRATIVE_RULES.values()).removesuffix("\n"))
         return 0
     listed = [(r.id, r.severity.label, r.name, r.source) for r in rules]
-    listed += [(r.id, r.severity.label, r.name, r.message) for r in PERF_RULES.values()]
+    listed += [(r.id, r.severity.label, r.name, r.message) for r in (*PERF_RULES.values(), *NARRATIVE_RULES.values())]
     shown = [row for row in listed if not args.id or row[0] == args.id]
     if not shown:
         raise InputError(f"没有编号为 {args.id} 的规则")
@@ -248,6 +254,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     check.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="批量检查时同时检查的文件数（默认按 CPU 核数和文件数自动选择）")
     check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
     check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
+    check.add_argument("--narrative", type=Path, metavar="情况说明.docx",
+                       help="与表核对的情况说明（Word .docx 或 .txt）；不指定时，工作簿中的“情况说明”工作表会自动核对")
     check.set_defaults(func=cmd_check)
 
 

@@ -88,6 +88,10 @@ def report_summary(report: Report, out: Path | None, json_path: Path | None) -> 
         lines.append(f"  …… 其余 {rest} 条及每条的完整说明见{where}")
     elif shown:
         lines.append(f"  每条的完整说明（勾稽关系、涉及的单元格）见{where}")
+    if report.narrative_source is not None:
+        counts = Counter(q.status for q in report.narrative)
+        lines.append(f"情况说明：{report.narrative_source}，核对 {len(report.narrative)} 处数字与用词："
+                     + "，".join(f"{status} {counts[status]}" for status in ("一致", "尾数误差", "不一致", "未核对")))
     if out:
         lines.append(f"标注副本：{out}")
     if json_path:
