@@ -260,3 +260,31 @@ def test_dispatch_uses_the_calling_book_in_excel(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
     assert ribbon.dispatch("btnAbout").startswith("决算审核 juesuan")
     assert [a["func"] for a in actions(book)] == ["alert"]
+
+
+class _Untrusted:
+    """A workbook's COM object when 信任对 VBA 工程对象模型的访问 is off: the VBA project cannot be read."""
+
+    @property
+    def VBProject(self) -> object:  # noqa: N802 - COM name
+        raise RuntimeError("(-2147352567, 'Exception occurred.', (0, 'Microsoft Excel', "
+                           "'Programmatic access to Visual Basic Project is not trusted', None, 0, -2146827284), None)")
+
+
+class _Trusted:
+    VBProject = type("VBProject", (), {"VBComponents": type("Components", (), {"Count": 3})()})()
+
+
+def test_import_udfs_without_trusted_vba_access_explains_where_to_allow_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    from types import SimpleNamespace
+
+    desktop = xlwings_book.Capabilities(union_ranges=True, read_formats=True, screen_updating=True)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(xlwings_book, "capabilities", lambda book: desktop)
+    addin = SimpleNamespace(api=_Untrusted(), save=lambda: None)
+    book = SimpleNamespace(app=SimpleNamespace(books={ribbon.ADDIN_NAME: addin}))
+    message = ribbon.import_udfs(book)  # type: ignore[arg-type]
+    assert message == ribbon.TRUST_HINT and "信任对 VBA 工程对象模型的访问" in message
+    assert "Programmatic access" not in message
+    assert ribbon.trusts_vba_project(_Trusted()) and not ribbon.trusts_vba_project(_Untrusted())

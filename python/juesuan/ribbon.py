@@ -28,6 +28,7 @@ __all__ = [
     "ADDIN_NAME",
     "FILL_PLANNER",
     "TITLE",
+    "TRUST_HINT",
     "UDF_MODULES",
     "about",
     "check_all",
@@ -38,6 +39,7 @@ __all__ = [
     "fill_derived",
     "import_udfs",
     "show_results",
+    "trusts_vba_project",
 ]
 
 TITLE = "决算审核"
@@ -179,6 +181,23 @@ def show_results(book: xw.Book) -> str:
     return f"还没有“{RESULTS_SHEET}”表：请先点击“检查本表”或“检查全部”。"
 
 
+#: What 导入函数 needs and where the user switches it on (Excel's wording in the Chinese UI).
+TRUST_HINT = (
+    "导入函数需要 Excel 允许程序访问 VBA 工程：请依次点击“文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置”，"
+    "勾选“信任对 VBA 工程对象模型的访问”，确定后再点击“导入函数”。如果该选项是灰色的，说明单位的策略禁止了它，请联系 IT 管理员。"
+)
+
+
+def trusts_vba_project(workbook_api: object) -> bool:
+    """Excel refuses any access to a workbook's VBA project (a COM error, "Programmatic access to Visual Basic
+    Project is not trusted") unless the user ticked 信任对 VBA 工程对象模型的访问."""
+    try:
+        workbook_api.VBProject.VBComponents.Count  # type: ignore[attr-defined]  # noqa: B018 - the probe is the read
+    except Exception:
+        return False
+    return True
+
+
 def import_udfs(book: xw.Book) -> str:
     """导入函数: generate the VBA wrappers of ``juesuan.udf`` into the add-in (xlwings' import) and save it."""
     if not sys.platform.startswith("win") or not xlwings_book.capabilities(book).read_formats:
@@ -187,9 +206,14 @@ def import_udfs(book: xw.Book) -> str:
         addin = book.app.books[ADDIN_NAME]
     except KeyError:
         return f"没有找到已加载的 {ADDIN_NAME}：请先在命令行运行 juesuan addin install，然后重新启动 Excel。"
+    if not trusts_vba_project(addin.api):
+        return TRUST_HINT
     from xlwings.udfs import import_udfs as xlwings_import_udfs
 
-    xlwings_import_udfs(UDF_MODULES, addin.api)
+    try:
+        xlwings_import_udfs(UDF_MODULES, addin.api)
+    except Exception as exc:  # COM refuses the VBA project in more ways than the probe can see (policies, locks)
+        return f"{TRUST_HINT}\n（Excel 的原始信息：{exc}）"
     addin.save()
     module = importlib.import_module(UDF_MODULES)
     names = sorted(f.__xlfunc__["name"] for f in vars(module).values() if hasattr(f, "__xlfunc__"))

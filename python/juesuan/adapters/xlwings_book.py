@@ -425,10 +425,14 @@ def _colour(sheet: xw.Sheet, fills: dict[str, str | None], caps: Capabilities) -
         sheet.range(f"{a1(top, c1)}:{a1(bottom, c2)}").set_colors(matrix)
 
 
-def _set_note(sheet: xw.Sheet, cell: str, text: str | None) -> None:
+def _set_note(sheet: xw.Sheet, cell: str, text: str | None, had_note: bool | None = None) -> None:
+    """Replace a cell's note (Excel adds notes one cell at a time). ``had_note``, known from one pass over the
+    sheet's notes (:func:`_read_notes`), saves reading the cell first; ``None`` asks the cell."""
     target = sheet.range(cell)
-    if target.note is not None:
-        target.note.delete()
+    if had_note is None:
+        had_note = target.note is not None
+    if had_note:
+        target.api.ClearComments()
     if text:
         target.add_note(text)
 
@@ -584,8 +588,9 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
             _restore_interiors(book, {k: records[k] for k in stale})
             for sheet, cell in sorted(stale):
                 _restore_note(book, book.sheets[sheet], cell, records[(sheet, cell)])
+            noted = {sheet: set(_read_notes(book.sheets[sheet])) for sheet in {s for s, _ in notes}}
             for (sheet, cell), text in sorted(notes.items()):
-                _set_note(book.sheets[sheet], cell, text)
+                _set_note(book.sheets[sheet], cell, text, cell in noted[sheet])
         if stale:
             _write_marks(book, kept)
         for action in plan.by_func("writeResults"):
