@@ -28,7 +28,8 @@ class PerfRuleLike(Protocol):
 
 class Rule(BaseModel):
     """One rule: stable id, Chinese name, severity when broken, the registered check ``kind`` and its
-    parameters. Differences within the rounding bound are reported with ``rounding_severity``."""
+    parameters, and its ``formula`` in the 审核公式 language where it can be said there. Differences within the
+    rounding bound are reported with ``rounding_severity``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -49,6 +50,8 @@ class Rule(BaseModel):
     whole: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)
+    #: The rule in the 审核公式 language (juesuan.formula), where the language can say it.
+    formula: str | None = None
 
     @model_validator(mode="after")
     def _needs(self) -> "Rule":

@@ -1,0 +1,188 @@
+"""Binding formulas to recognised tables: the small protocol a table offers, and row/column lookup on top of it.
+
+A table answers formulas through :class:`FormulaTable`: its rows and columns as plain records (printed 行次 and
+栏次 where the table prints them, labels, 科目代码, header words) and its cells. Everything else - labels
+normalised, paths such as ``“收入/总计”``, 类/款/项 by code length, ambiguity - is decided here, once, for every
+implementation (today :mod:`juesuan.formula.gongkai` over :class:`juesuan.tables.Table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple, Protocol
+
+from ..recognise import TITLE_STEMS, clean_label
+from ..grid import norm_text
+from ..tables import TABLE_NAMES
+from .syntax import Column, RowItem
+
+__all__ = [
+    "BindError",
+    "Cell",
+    "ColumnInfo",
+    "FormulaTable",
+    "NotApplicable",
+    "RowInfo",
+    "columns_for",
+    "rows_for",
+    "table_kind",
+]
+
+#: Code length of each level of the 功能分类 (3/5/7) and 经济分类 (3/5) codes.
+LEVEL_LENGTH = {"类": 3, "款": 5, "项": 7}
+
+
+@dataclass(frozen=True)
+class RowInfo:
+    """One data row. ``key`` identifies it to its table; ``number`` is the printed 行次 (``None`` where the table
+    prints none); ``label`` the printed label; ``code`` the 科目代码 (class lines of 公开01/04 too); ``block`` the
+    block it sits in (``收入``/``支出`` in 公开01/04, empty in one-block tables)."""
+
+    key: Hashable
+    number: int | None
+    label: str
+    code: str | None
+    block: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One amount column: ``number`` the printed 栏次 (``None`` where there is no 栏次 row), ``words`` its header
+    words from top to bottom, normalised (``("决算数", "公务用车购置及运行维护费", "小计")``)."""
+
+    key: Hashable
+    number: int | None
+    words: tuple[str, ...]
+
+
+class Cell(NamedTuple):
+    """One amount cell: where it is, its value (``None`` = blank) and ``weight``, the number of rounded values
+    behind it (its leaf count: a 类 over 16 项 weighs 16), which sets the rounding tolerance."""
+
+    sheet: str
+    pos: tuple[int, int]
+    value: Decimal | None
+    weight: int
+
+
+class FormulaTable(Protocol):
+    """What a recognised table offers to formulas. ``rows()`` are in 行次 order, block by block (the 收入 block
+    before the 支出 block); ``amount_columns(row)`` are the columns the row has, left to right; ``cell`` is
+    ``None`` when the row has no such column. ``decimals`` and ``exact`` (元 tables) set the tolerance."""
+
+    kind: str
+    title: str
+    decimals: int
+    exact: bool
+
+    def rows(self) -> Sequence[RowInfo]: ...
+
+    def columns(self) -> Sequence[ColumnInfo]: ...
+
+    def amount_columns(self, row: RowInfo) -> Sequence[ColumnInfo]: ...
+
+    def cell(self, row: RowInfo, column: ColumnInfo) -> Cell | None: ...
+
+
+class BindError(ValueError):
+    """A reference that does not name a cell of the workbook's table (no such row, an ambiguous label …)."""
+
+
+class NotApplicable(ValueError):
+    """A formula that cannot apply to this workbook (a table it names is missing, an attribute it asks about is
+    not in the workbook); said once as info, not an error."""
+
+
+def table_kind(name: str) -> str | None:
+    """``公开01`` for ``公开01``, ``公开01表``, ``收入支出决算总表`` or any title the recogniser accepts; ``None``
+    for a name that is no 公开 table."""
+    text = norm_text(name).upper().removesuffix("表")
+    for kind, title in TABLE_NAMES.items():
+        if text in (kind, title.removesuffix("表")):
+            return kind
+    text = norm_text(name)
+    if "决算" in text:
+        return next((kind for kind, stems in TITLE_STEMS if any(s in text for s in stems)), None)
+    return None
+
+
+# --- rows ----------------------------------------------------------------------------------------------------
+
+
+def _path(text: str) -> list[str]:
+    return [clean_label(part) for part in norm_text(text).split("/")]
+
+
+def _by_label(table: FormulaTable, rows: Sequence[RowInfo], text: str) -> RowInfo:
+    """The row a label names. One word must name one row; ``A/B`` names the first row labelled B in block A or
+    after the row labelled A (``“收入/总计”``, ``“年初财政拨款结转和结余/一般公共预算财政拨款”``)."""
+    *anchors, leaf = _path(text)
+    pool = list(rows)
+    for anchor in anchors:
+        if any(r.block == anchor for r in pool):
+            pool = [r for r in pool if r.block == anchor]
+            continue
+        at = next((i for i, r in enumerate(pool) if clean_label(r.label) == anchor), None)
+        if at is None:
+            raise BindError(f"{table.kind}中没有“{anchor}”行")
+        block = pool[at].block
+        pool = [r for r in pool[at + 1:] if r.block == block]
+    found = [r for r in pool if clean_label(r.label) == leaf]
+    if not found:
+        raise BindError(f"{table.kind}中没有“{text}”行")
+    if len(found) > 1 and not anchors:
+        where = "、".join(f"{r.block}第 {r.number} 行" if r.number else r.block or "另一行" for r in found)
+        raise BindError(f"{table.kind}中有 {len(found)} 行“{text}”（{where}），请写成“收入/{leaf}”或“上级行名/{leaf}”，或用行次")
+    return found[0]
+
+
+def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowItem) -> list[RowInfo]:
+    if item.kind == "label":
+        return [_by_label(table, rows, str(item.value))]
+    if item.kind == "level":
+        return [r for r in rows if r.code and len(r.code) == LEVEL_LENGTH[str(item.value)]]
+    if item.kind == "code":
+        found = [r for r in rows if r.code == item.value]
+        if not found:
+            raise BindError(f"{table.kind}中没有科目 {item.value}")
+        return found[:1]
+    found = [r for r in rows if r.number == item.value]
+    if not found:
+        if not any(r.number for r in rows):
+            raise BindError(f"{table.kind}没有印出行次，请用行名（如“合计”行）或科目代码（如 {{205}}行）")
+        raise BindError(f"{table.kind}中没有第 {item.value} 行")
+    return found[:1]
+
+
+def rows_for(table: FormulaTable, items: Sequence[RowItem]) -> list[RowInfo]:
+    """The rows a reference lists, in the order written."""
+    rows = table.rows()
+    return [row for item in items for row in _item_rows(table, rows, item)]
+
+
+# --- columns -------------------------------------------------------------------------------------------------
+
+
+def _matches(column: ColumnInfo, path: list[str]) -> bool:
+    *groups, leaf = path
+    return bool(column.words) and column.words[-1] == leaf and all(g in column.words[:-1] for g in groups)
+
+
+def columns_for(table: FormulaTable, spec: Column, row: RowInfo | None = None) -> list[ColumnInfo]:
+    """The columns ``spec`` names among all columns, or among the row's own when ``row`` is given (the 决算数
+    of the 收入 block and that of the 支出 block are two columns of one name)."""
+    pool = table.amount_columns(row) if row is not None else table.columns()
+    if spec.kind == "number":
+        found = [c for c in pool if c.number == spec.value]
+        if not found and not any(c.number for c in table.columns()):
+            raise BindError(f"{table.kind}没有印出栏次，请用栏名（如“基本支出”栏）")
+    else:
+        found = [c for c in pool if _matches(c, _path(str(spec.value)))]
+    what = f"第 {spec.value} 栏" if spec.kind == "number" else f"“{spec.value}”栏"
+    if not found:
+        raise BindError(f"{table.kind}{'该行' if row is not None else ''}没有{what}")
+    if len(found) > 1:
+        raise BindError(f"{table.kind}中有 {len(found)} 个{what}，请写出上级栏名（如“决算数/合计”）或用栏次")
+    return found
