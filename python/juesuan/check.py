@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Finding, Report, Severity, Skipped, TableRef
+from .formula.rulefile import FORMULA_SHEET, rules_from_grid
+from .formula.rules import FormulaRule, check_formula_rules
 from .grid import Grid, a1
 from .plan import MARKS_SHEET, RESULTS_SHEET
 from .recognise import NotATable, recognise
@@ -17,7 +21,9 @@ from .tables import TABLE_NAMES, Table
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
 #: Sheets juesuan adds to a marked copy.
-OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET})
+OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, EXPLAIN_SHEET})
+#: Sheets that are no tables and no news: ours, and the unit's own 审核公式 list.
+NOT_TABLES = OWN_SHEETS | {FORMULA_SHEET}
 
 
 def recognise_all(
@@ -31,7 +37,7 @@ def recognise_all(
     skipped: list[Skipped] = []
     extra: list[Finding] = []
     for grid in grids:
-        if grid.sheet in OWN_SHEETS:
+        if grid.sheet in NOT_TABLES:
             continue  # a marked copy checked again: our own sheets are no tables and no news
         try:
             table = recognise(grid)
@@ -57,18 +63,42 @@ def recognise_all(
     return tables, perf, refs, skipped, extra
 
 
-def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None, profile: str | None = None) -> Report:
+def _workbook_rules(grids: list[Grid]) -> tuple[list[FormulaRule], list[Finding]]:
+    """The formulas of a 审核公式 sheet, and a warning at each formula that could not be read."""
+    grid = next((g for g in grids if g.sheet == FORMULA_SHEET), None)
+    if grid is None:
+        return [], []
+    rules, problems = rules_from_grid(grid)
+    return rules, [
+        Finding(rule=p.rule, severity=Severity.warning, sheet=p.origin.sheet, cell=p.origin.cell, message=f"审核公式未能使用：{p.message}")
+        for p in problems if p.origin is not None
+    ]
+
+
+def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None, profile: str | None = None,
+                rules: Sequence[FormulaRule] = (), explanations: Explanations | None = None) -> Report:
     """The audit of a whole workbook. ``sheets`` limits the findings reported (检查本表), while every
-    sheet is still read so cross-table rules have their data. ``profile`` forces a 绩效 scoring profile."""
+    sheet is still read so cross-table rules have their data. ``profile`` forces a 绩效 scoring profile.
+    ``rules`` are a user's 审核公式 (those of a 审核公式 sheet are added; one with the 编号 of a built-in rule
+    replaces that rule); ``explanations`` collects the 说明
+    of the workbook (pass one to write them back with the marks; by default they are read and applied)."""
     tables, perf, refs, skipped, findings = recognise_all(grids, profile)
-    findings += run(load_catalogue(), tables)
+    own_rules, problems = _workbook_rules(grids)
+    user_rules = [*rules, *own_rules]
+    replaced = {r.id for r in user_rules}  # a built-in rule exported, edited and brought back replaces itself
+    findings += run(tuple(r for r in load_catalogue() if r.id not in replaced), tables)
+    findings += check_formula_rules(user_rules, tables) + problems
     findings += check_perf(perf)
+    explanations = explanations if explanations is not None else Explanations()
+    explanations.read(grids)
+    findings = explanations.apply(findings)
     if sheets is not None:
         findings = [f for f in findings if f.sheet in sheets]
     return Report(file=file, tables=refs, skipped=skipped, findings=findings).finish()
 
 
-def check_file(path: str | Path, *, profile: str | None = None) -> Report:
+def check_file(path: str | Path, *, profile: str | None = None, rules: Sequence[FormulaRule] = (),
+               explanations: Explanations | None = None) -> Report:
     from .read import read_workbook
 
-    return check_grids(read_workbook(path), str(path), profile=profile)
+    return check_grids(read_workbook(path), str(path), profile=profile, rules=rules, explanations=explanations)

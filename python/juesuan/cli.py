@@ -12,11 +12,15 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .findings import Report, Severity
 from .outputs import atomic_write, guard_outputs, preflight, write_text_atomic
 from .read import SUPPORTED, InputError
+
+if TYPE_CHECKING:
+    from .formula.rules import FormulaRule
 
 __all__ = ["main"]
 
@@ -56,10 +60,13 @@ def _warn_lost(src: Path, out: Path) -> None:
         print(f"注意：{message}", file=sys.stderr)
 
 
-def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None) -> Report:
+def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None,
+               rules: Sequence[FormulaRule] = (), explain: dict | None = None) -> Report:
     from .check import check_file
+    from .explain import Explanations
 
-    report = check_file(path, profile=profile)
+    explanations = Explanations(explain)
+    report = check_file(path, profile=profile, rules=rules, explanations=explanations)
     if not report.tables:
         reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
         raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
@@ -69,7 +76,9 @@ def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: st
         from .adapters.openpyxl_file import apply_plan
         from .plan import plan_marks
 
-        apply_plan(path, plan_marks(report), out)
+        plan = plan_marks(report)
+        plan.actions += explanations.actions()
+        apply_plan(path, plan, out)
         _warn_lost(path, out)
     return report
 
@@ -122,19 +131,41 @@ def _batch_outputs(files: list[tuple[Path, Path]], out_dir: Path) -> list[tuple[
     return out
 
 
+def _formula_rules(paths: Sequence[Path]) -> list[FormulaRule]:
+    """The rules of every ``--rules`` file; each bad row is said on stderr, and a file without one usable rule
+    is unusable input."""
+    from .formula.rulefile import read_rule_file
+
+    rules: list[FormulaRule] = []
+    for path in paths:
+        found, problems = read_rule_file(path)
+        for problem in problems:
+            print(f"注意：{problem}（此行未使用）", file=sys.stderr)
+        if not found:
+            raise InputError(f"审核公式文件中没有可用的公式：{path}")
+        rules += found
+    return rules
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    rules = _formula_rules(args.rules or [])
     skip = [p for p in (args.out_dir, args.summary) if p is not None and (p == args.out_dir or is_own_summary(p))]
     files = _expand(args.files, skip)
     if len(files) == 1 and not args.out_dir and not args.summary:
         path = files[0][0]
         outputs = [(name, p) for name, p in (("--out", args.out), ("--json", args.json)) if p is not None]
-        guard_outputs([path], outputs)
+        guard_outputs([path, *(args.rules or []), *([args.explain] if args.explain else [])], outputs)
         preflight(p for _, p in outputs)
-        report = _check_one(path, args.json, args.out, args.profile)
+        from .explain import read_explain_file
+
+        explain = read_explain_file(args.explain) if args.explain else None
+        report = _check_one(path, args.json, args.out, args.profile, rules, explain)
         print(_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
         raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
+    if args.explain:
+        raise InputError("--explain 只能用于检查单个文件（说明按工作表和单元格对应）")
     if not files:
         raise InputError("没有找到可检查的 Excel 工作簿")
     planned = _batch_outputs(files, args.out_dir) if args.out_dir else [(p, None, None) for p, _ in files]
@@ -150,7 +181,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     reports: list[Report] = []
     for path, json_path, out in tqdm(planned, desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet):
         try:
-            report = _check_one(path, json_path, out, args.profile)
+            report = _check_one(path, json_path, out, args.profile, rules)
         except InputError as exc:
             rows.append(f"{path}\t无法使用：{exc}")
             worst = 2
@@ -238,6 +269,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from .rules import catalogue_markdown, load_catalogue
 
     rules = load_catalogue()
+    if args.export:
+        from .formula.rulefile import export_rows, write_rule_file
+
+        preflight([args.export])
+        rows = export_rows(rules)
+        write_rule_file(args.export, rows)
+        print(f"已导出 {len(rows) - 1} 条内置规则的审核公式：{args.export}")
+        return 0
     if args.markdown:
         print(catalogue_markdown(rules, PERF_RULES.values()), end="")
         return 0
@@ -275,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--summary", type=Path, metavar="汇总.xlsx", help="批量检查时，把所有文件的审核结果汇总到一个工作簿")
     check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
     check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
+    check.add_argument("--rules", type=Path, action="append", metavar="审核公式.xlsx",
+                       help="另外按此文件中的审核公式检查（.csv/.xlsx/.txt，列：编号、公式、类型、说明；可重复指定）")
+    check.add_argument("--explain", type=Path, metavar="说明.xlsx",
+                       help="对审核结果的说明（.csv/.xlsx，列：规则、工作表、单元格、说明），记入标注副本，下次检查显示为已说明")
     check.set_defaults(func=cmd_check)
 
     fill = sub.add_parser("fill", help="填充绩效自评表的派生列（执行率、得分、总分、等级）")
@@ -294,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="列出审核规则")
     rules.add_argument("id", nargs="?", help="只显示这一条规则")
     rules.add_argument("--markdown", action="store_true", help="输出 Markdown 规则目录（docs/rules.md）")
+    rules.add_argument("--export", type=Path, metavar="审核公式.xlsx", help="把内置规则写成审核公式文件（.xlsx 或 .csv），供复制修改")
     rules.set_defaults(func=cmd_rules)
 
     addin = sub.add_parser("addin", help="安装、卸载 Excel 加载项或查看状态（仅 Windows）")

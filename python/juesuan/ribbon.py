@@ -18,9 +18,12 @@ import xlwings as xw
 from . import __version__
 from .adapters import xlwings_book
 from .check import check_grids
+from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Report
+from .formula.rulefile import FORMULA_SHEET, export_rows
 from .grid import Grid
 from .plan import MARKS_SHEET, RESULTS_SHEET, Plan, plan_marks
+from .rules import load_catalogue
 
 __all__ = [
     "ACTIONS",
@@ -34,6 +37,7 @@ __all__ = [
     "clear_marks",
     "dispatch",
     "fill_derived",
+    "formula_sheet",
     "import_udfs",
     "show_results",
 ]
@@ -68,27 +72,38 @@ def _with_limits(book: xw.Book, text: str) -> str:
     return "\n".join([text, *notes])
 
 
-def _report(book: xw.Book, sheets: set[str] | None) -> Report:
-    return check_grids(xlwings_book.read_grids(book), book.name, sheets=sheets)
+def _sheets_named(book: xw.Book, names: set[str]) -> list[Grid]:
+    caps = xlwings_book.capabilities(book)
+    return [xlwings_book.read_grid(sheet, caps) for sheet in book.sheets if sheet.name in names]
+
+
+def _report(book: xw.Book, sheets: set[str] | None) -> tuple[Report, Plan]:
+    """The check and its marks; the 说明 column of 审核结果 is read first, so explained findings stay explained."""
+    explanations = Explanations()
+    grids = xlwings_book.read_grids(book) + _sheets_named(book, {RESULTS_SHEET})
+    report = check_grids(grids, book.name, sheets=sheets, explanations=explanations)
+    plan = plan_marks(report)
+    plan.actions += explanations.actions()
+    return report, plan
 
 
 def check_sheet(book: xw.Book) -> str:
     """检查本表: check the active sheet (reading the others for context) and mark only that sheet."""
     name = book.sheets.active.name
-    if name in (RESULTS_SHEET, MARKS_SHEET):
+    if name in (RESULTS_SHEET, MARKS_SHEET, EXPLAIN_SHEET, FORMULA_SHEET):
         return "请先切换到要检查的决算表，再点击“检查本表”。"
-    report = _report(book, {name})
+    report, plan = _report(book, {name})
     skipped = next((s.reason for s in report.skipped if s.sheet == name), None)
     if skipped is not None:
         return _with_limits(book, f"“{name}”不是可识别的决算表：{skipped}")
-    applied = xlwings_book.apply_plan(book, plan_marks(report), scope={name})
+    applied = xlwings_book.apply_plan(book, plan, scope={name})
     return _with_limits(book, _summary(report, applied, f"“{name}”"))
 
 
 def check_all(book: xw.Book) -> str:
     """检查全部: every sheet and the cross-table rules."""
-    report = _report(book, None)
-    applied = xlwings_book.apply_plan(book, plan_marks(report))
+    report, plan = _report(book, None)
+    applied = xlwings_book.apply_plan(book, plan)
     text = _summary(report, applied, f"{len(report.tables)} 张表中")
     if report.skipped:
         text += "\n未识别的工作表：" + "、".join(s.sheet for s in report.skipped)
@@ -128,7 +143,12 @@ def fill_derived(book: xw.Book) -> str:
 
 
 def clear_marks(book: xw.Book) -> str:
-    """清除标注: restore fills and notes, delete 审核结果; values stay."""
+    """清除标注: restore fills and notes, delete 审核结果; values stay. 说明 typed into 审核结果 since the last
+    check are recorded first, so they are not lost with the sheet."""
+    explanations = Explanations()
+    explanations.read(_sheets_named(book, {RESULTS_SHEET, EXPLAIN_SHEET}))
+    if actions := explanations.actions():
+        xlwings_book.apply_plan(book, Plan(actions=actions), scope=set())
     restored = xlwings_book.clear_marks(book)
     if not restored:
         return "工作簿中没有本工具的标注。"
@@ -143,6 +163,26 @@ def show_results(book: xw.Book) -> str:
             sheet.activate()
             return ""
     return f"还没有“{RESULTS_SHEET}”表：请先点击“检查本表”或“检查全部”。"
+
+
+def formula_sheet(book: xw.Book) -> str:
+    """审核公式: go to the unit's 审核公式 sheet, or create it with the built-in rules as a starting point."""
+    for sheet in book.sheets:
+        if sheet.name == FORMULA_SHEET:
+            sheet.activate()
+            return ""
+    rows = export_rows(load_catalogue())
+    sheet = book.sheets.add(FORMULA_SHEET, after=book.sheets[-1])
+    sheet.range("A1").value = [[xlwings_book._as_text(v) for v in row] for row in rows]
+    sheet.range((1, 1), (1, len(rows[0]))).font.bold = True
+    for column, width in zip("ABCD", (10, 90, 10, 50)):
+        sheet.range(f"{column}1").column_width = width
+    sheet.activate()
+    return (
+        f"已新建“{FORMULA_SHEET}”表，列出 {len(rows) - 1} 条内置规则的审核公式作为起点。\n"
+        "可以修改、删除或增加公式（列：编号、公式、类型、说明；类型为基本平衡、逻辑性或核实性），"
+        "点击“检查全部”时一并检查；编号与内置规则相同的公式代替该内置规则。写法见 docs/formulas.md。"
+    )
 
 
 def import_udfs(book: xw.Book) -> str:
@@ -177,6 +217,7 @@ ACTIONS: dict[str, ButtonAction] = {
     "btnFill": fill_derived,
     "btnClear": clear_marks,
     "btnResults": show_results,
+    "btnFormulas": formula_sheet,
     "btnImportUdfs": import_udfs,
     "btnAbout": about,
 }

@@ -136,6 +136,14 @@ def _remember(book: BookType, plan: Plan) -> None:
 
 
 def _write_results(book: BookType, action: Action) -> None:
+    if action.hidden:  # a record sheet of ours (说明记录): values only, replaced as a whole
+        if action.sheet in book.sheetnames:
+            book.remove(book[action.sheet])
+        record = book.create_sheet(action.sheet)
+        record.sheet_state = "hidden"
+        for row in action.values or []:
+            record.append(row)
+        return
     if RESULTS_SHEET in book.sheetnames:
         book.remove(book[RESULTS_SHEET])
     ws = book.create_sheet(RESULTS_SHEET, 0)

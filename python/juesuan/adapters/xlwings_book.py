@@ -304,7 +304,12 @@ def _link_formula(target: str, text: str) -> str:
 
 
 def _write_results(book: xw.Book, action: Action) -> None:
-    """审核结果 as one block; the 单元格 column holds HYPERLINK formulas, so the links come in the same write."""
+    """审核结果 as one block; the 单元格 column holds HYPERLINK formulas, so the links come in the same write.
+    A hidden record sheet of ours (说明记录) is one block of values."""
+    if action.hidden:
+        record = _ensure_sheet(book, action.sheet, hidden=True)
+        record.range("A1").value = [[_as_text(v) for v in row] for row in action.values or []]
+        return
     sheet = _ensure_sheet(book, RESULTS_SHEET, first=True)
     header, *rows = action.values or [list(RESULTS_HEADER)]
     block = [[_as_text(v) for v in header]]

@@ -1,0 +1,170 @@
+"""说明 for findings: a user explains a finding, and the next check shows it as 已说明 while the cell is unchanged.
+
+A 说明 is written in the 说明 column of the 审核结果 sheet (in Excel, or in the marked copy), or given in a
+``--explain`` file keyed by 规则, 工作表, 单元格. Every check keeps them in the hidden sheet
+:data:`EXPLAIN_SHEET` together with the value the cell had when it was explained, so they survive saving,
+re-opening and 清除标注. A finding with a 说明 and the same value is info (已说明) and no longer counts; once the
+value changes it counts again, with the old 说明 shown, until the 说明 is edited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .findings import Finding, Severity
+from .grid import Grid, norm_text
+from .numbers import NotANumber, parse_number
+from .plan import RESULTS_SHEET, Action
+from .read import InputError
+
+__all__ = ["EXPLAIN_HEADER", "EXPLAIN_SHEET", "Explanation", "Explanations", "read_explain_file"]
+
+#: Hidden sheet beside the mark record; kept by 清除标注.
+EXPLAIN_SHEET = "juesuan_说明记录"
+EXPLAIN_HEADER = ["规则", "工作表", "单元格", "说明", "说明时数值"]
+EXPLAINED = "已说明"
+
+Key = tuple[str, str, str]  # (rule, sheet, cell)
+
+
+@dataclass
+class Explanation:
+    """A user's 说明 and the cell's value when it was given (``known`` is False until a check has seen it)."""
+
+    text: str
+    value: Decimal | None = None
+    known: bool = True
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _amount(value: object) -> Decimal | None:
+    try:
+        return parse_number(value)
+    except NotANumber:
+        return None
+
+
+def _rows(values: Sequence[Sequence[object]], columns: Sequence[str]) -> Iterable[dict[str, object]]:
+    """Data rows of a sheet or file whose first row names ``columns`` (any order, extra columns ignored)."""
+    if not values:
+        return
+    names = [norm_text(v) for v in values[0]]
+    if not all(c in names for c in columns[:3]):
+        return
+    index = {c: names.index(c) for c in columns if c in names}
+    for row in values[1:]:
+        cells = {c: row[i] if i < len(row) else None for c, i in index.items()}
+        if all(_text(cells.get(c)) for c in columns[:3]):
+            yield cells
+
+
+def _key(cells: Mapping[str, object]) -> Key:
+    return (_text(cells["规则"]), _text(cells["工作表"]), _text(cells["单元格"]).replace("$", "").upper())
+
+
+def read_explain_file(path: str | Path) -> dict[Key, str]:
+    """A ``--explain`` file (.csv or .xlsx) with the columns 规则, 工作表, 单元格, 说明: an 审核结果 sheet saved
+    on its own works too. An empty 说明 withdraws an earlier one."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到说明文件：{path}")
+    if path.suffix.lower() == ".csv":
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
+        values: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text))]
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+        from .read import read_workbook
+
+        grids = read_workbook(path)
+        grid = next((g for g in grids if g.sheet == RESULTS_SHEET), grids[0] if grids else None)
+        values = grid.values if grid is not None else []
+    else:
+        raise InputError(f"说明文件应为 .csv 或 .xlsx：{path.name}")
+    found = {_key(cells): _text(cells.get("说明")) for cells in _rows(values, ["规则", "工作表", "单元格", "说明"])}
+    if not found:
+        raise InputError(f"说明文件中没有可用的行（应有“规则”“工作表”“单元格”“说明”四列）：{path.name}")
+    return found
+
+
+class Explanations:
+    """The 说明 of one workbook: read from its sheets (:meth:`read`), applied to the findings of a check
+    (:meth:`apply`), written back as the hidden record (:meth:`actions`)."""
+
+    def __init__(self, extra: Mapping[Key, str] | None = None) -> None:
+        self.extra = dict(extra or {})
+        self.records: dict[Key, Explanation] = {}
+        self.stored: dict[Key, tuple[str, Decimal | None]] | None = None  # the record as read, None = no sheet
+
+    def read(self, grids: Iterable[Grid]) -> None:
+        """The record, then the user's edits in 审核结果 (a changed 说明 is new, an emptied one withdrawn), then
+        the ``--explain`` file."""
+        by_name = {g.sheet: g for g in grids}
+        record = by_name.get(EXPLAIN_SHEET)
+        for cells in _rows(record.values if record else [], EXPLAIN_HEADER):
+            self.records[_key(cells)] = Explanation(_text(cells.get("说明")), _amount(cells.get("说明时数值")))
+        self.stored = self._state() if record is not None else None
+        results = by_name.get(RESULTS_SHEET)
+        for cells in _rows(results.values if results else [], ["规则", "工作表", "单元格", "实为", "说明"]):
+            key, text = _key(cells), _text(cells.get("说明"))
+            known = self.records.get(key)
+            if known is not None and known.text == text:
+                continue
+            if text:
+                self.records[key] = Explanation(text, _amount(cells.get("实为")))
+            else:
+                self.records.pop(key, None)
+        for key, text in self.extra.items():
+            if text:
+                self.records[key] = Explanation(text, known=False)
+            else:
+                self.records.pop(key, None)
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        """Findings with their 说明: 已说明 (info) while the value is the one explained, else counted as before."""
+        out = []
+        for finding in findings:
+            record = self.records.get((finding.rule, finding.sheet, finding.cell))
+            if record is None:
+                out.append(finding)
+                continue
+            if not record.known:
+                record.value, record.known = finding.actual, True
+            if record.value == finding.actual:
+                out.append(finding.model_copy(update={
+                    "severity": Severity.info, "explanation": record.text, "message": f"{EXPLAINED}：{finding.message}",
+                }))
+            else:
+                was = "空白" if record.value is None else f"{record.value:,}"
+                now = "空白" if finding.actual is None else f"{finding.actual:,}"
+                out.append(finding.model_copy(update={
+                    "explanation": record.text,
+                    "message": f"{finding.message}（说明时数值为 {was}，现为 {now}：请核实后修改说明）",
+                }))
+        return out
+
+    def _state(self) -> dict[Key, tuple[str, Decimal | None]]:
+        return {key: (e.text, e.value) for key, e in self.records.items()}
+
+    def actions(self) -> list[Action]:
+        """The hidden record, written when it changed (a new, edited or withdrawn 说明)."""
+        if self._state() == (self.stored if self.stored is not None else {}):
+            return []
+        rows: list[list[object]] = [list(EXPLAIN_HEADER)]
+        rows += [[rule, sheet, cell, e.text, float(e.value) if e.value is not None else None]
+                 for (rule, sheet, cell), e in sorted(self.records.items())]
+        return [Action(func="writeResults", sheet=EXPLAIN_SHEET, start="A1", values=rows, hidden=True)]
