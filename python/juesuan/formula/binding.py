@@ -149,6 +149,8 @@ def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowItem) -> l
             raise BindError(f"{table.kind}中没有科目 {item.value}")
         return found[:1]
     found = [r for r in rows if r.number == item.value]
+    if not found and item.inside and any(r.number for r in rows):
+        return []  # a placeholder line inside a range (行次 printed, no label, no amount)
     if not found:
         if not any(r.number for r in rows):
             raise BindError(f"{table.kind}没有印出行次，请用行名（如“合计”行）或科目代码（如 {{205}}行）")
@@ -157,7 +159,8 @@ def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowItem) -> l
 
 
 def rows_for(table: FormulaTable, items: Sequence[RowItem]) -> list[RowInfo]:
-    """The rows a reference lists, in the order written."""
+    """The rows a reference lists, in the order written. A 行次 inside a range (``1至8行``, ``(1+2+…+8)行``)
+    that the table lacks is a blank placeholder line and is left out; the ends of a range must exist."""
     rows = table.rows()
     return [row for item in items for row in _item_rows(table, rows, item)]
 

@@ -52,6 +52,7 @@ class RowItem:
 
     kind: Literal["number", "label", "code", "level"]
     value: str | int
+    inside: bool = False  # a 行次 between the ends of a range: a blank placeholder line may lack it
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,14 @@ class Column:
 @dataclass(frozen=True)
 class Ref:
     """A cell reference. ``rows``/``column`` are ``None`` when omitted (see the module docstring); ``start`` is
-    the 0-based position in the formula text and ``text`` what was written there."""
+    the 0-based position in the formula text and ``text`` what was written there (both left out of equality:
+    ``２７行`` and ``27行`` are the same reference)."""
 
     table: str | None
     rows: Rows | None
     column: Column | None
-    start: int
-    text: str
+    start: int = field(compare=False)
+    text: str = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ _WIDTH_EXTRA = {"−": "-", "—": "-", "–": "-", "⋯": "…"}
 _OPS = {"==": "=", "!=": "≠", "<>": "≠", ">=": "≥", "<=": "≤", "=": "=", "≠": "≠", "≥": "≥", "≤": "≤", ">": ">", "<": "<"}
 _KEYWORDS = ("如果", "并且", "或者", "则", "且", "或", "至", "行", "栏")
 _LEADING = ("如果", "并且", "或者", "则", "且", "或")
-_WORD = re.compile(r"[^\s\d.+\-*/()\[\]{}=<>≠≥≤,、;:\"'…]+")
+_WORD = re.compile(r"[^\W\d_]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _KEYWORD_ALIASES = {"并且": "且", "或者": "或"}
 
@@ -444,7 +446,7 @@ class _Parser:
                 first = items[-1]
                 if first.kind != "number" or last.kind != "number" or not first.value < last.value:  # type: ignore[operator]
                     self.fail("省略号两边为从小到大的行次（如 1+2+…+8）", at=self.tokens[self.i - 1])
-                items += [RowItem("number", n) for n in range(int(first.value) + 1, int(last.value) + 1)]
+                items += [RowItem("number", n, inside=True) for n in range(int(first.value) + 1, int(last.value))] + [last]
             else:
                 items.append(self.row_item())
         self.expect("op", ")", "“+”或“)”")
@@ -461,7 +463,7 @@ class _Parser:
                 last = self.row_item()
                 if item.kind != "number" or last.kind != "number" or not item.value < last.value:  # type: ignore[operator]
                     self.fail("“至”两边为从小到大的行次（如 1至8行）", at=self.tokens[self.i - 1])
-                items += [RowItem("number", n) for n in range(int(item.value), int(last.value) + 1)]
+                items += [item, *(RowItem("number", n, inside=True) for n in range(int(item.value) + 1, int(last.value))), last]
                 each = True
             else:
                 items.append(item)
