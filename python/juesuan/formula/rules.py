@@ -52,8 +52,11 @@ def _evaluate(formulas: Iterable[Formula], tables: Mapping[str, FormulaTable], *
               severity: Severity, rounding_severity: Severity = Severity.warning) -> list[Finding]:
     found = []
     for formula in formulas:
+        words = formula.text
+        if formula.refs and not any(bracket in words for bracket in "[【［"):
+            words = f"[{formula.refs[0].table}]{words}"  # the table it took over from the formula before
         for comparison in comparisons(formula, tables):
-            finding = judge(comparison, rule=rule, name=name, words=formula.text, severity=severity,
+            finding = judge(comparison, rule=rule, name=name, words=words, severity=severity,
                             rounding_severity=rounding_severity)
             if finding is not None:
                 found.append(finding)
@@ -80,8 +83,9 @@ def catalogue_formula_findings(rules: Iterable[Rule], tables: Mapping[str, Table
 
 def check_formula_rules(rules: Iterable[FormulaRule], tables: Mapping[str, Table]) -> list[Finding]:
     """The findings of a user's formulas. A formula that names no cell of this workbook is a warning where it
-    is written (or on its first table); formulas that cannot apply here (a missing table, a 封面 attribute such
-    as 报表小类) are said once per reason, as info."""
+    is written (in a 审核公式 sheet), else on the title of the first table it names; formulas that cannot apply
+    here (a missing table, a 封面 attribute such as 报表小类) are said once per reason, as info, where the first
+    of them is written or on the workbook's first table."""
     views = formula_tables(tables)
     findings: list[Finding] = []
     not_applicable: dict[str, list[FormulaRule]] = defaultdict(list)
@@ -91,12 +95,12 @@ def check_formula_rules(rules: Iterable[FormulaRule], tables: Mapping[str, Table
         except NotApplicable as exc:
             not_applicable[str(exc)].append(rule)
         except BindError as exc:
-            place = _place(rule, tables)
+            place = _place(rule, tables) or _first_table(tables)
             if place is not None:
                 findings.append(Finding(rule=rule.id, severity=Severity.warning, sheet=place.sheet, cell=place.cell,
                                         message=f"公式 {rule.id} 未能检查：{exc}"))
     for reason, skipped in not_applicable.items():
-        place = next((p for p in (_place(r, tables) for r in skipped) if p is not None), _first_table(tables))
+        place = next((r.origin for r in skipped if r.origin is not None), _first_table(tables))
         if place is not None:
             ids = "、".join(r.id for r in skipped)
             findings.append(Finding(rule=skipped[0].id, severity=Severity.info, sheet=place.sheet, cell=place.cell,
