@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,8 +71,15 @@ def _rows(values: Sequence[Sequence[object]], columns: Sequence[str]) -> Iterabl
             yield cells
 
 
+_LINK = re.compile(r'^=HYPERLINK\(.*,\s*"([^"]*)"\s*\)$', re.IGNORECASE)
+
+
 def _key(cells: Mapping[str, object]) -> Key:
-    return (_text(cells["规则"]), _text(cells["工作表"]), _text(cells["单元格"]).replace("$", "").upper())
+    """(规则, 工作表, 单元格); the 单元格 of 审核结果 may come back as its HYPERLINK formula."""
+    cell = _text(cells["单元格"])
+    if m := _LINK.match(cell):
+        cell = m.group(1)
+    return (_text(cells["规则"]), _text(cells["工作表"]), cell.replace("$", "").upper())
 
 
 def read_explain_file(path: str | Path) -> dict[Key, str]:
