@@ -25,7 +25,8 @@ __all__ = [
     "FormulaTable",
     "NotApplicable",
     "RowInfo",
-    "columns_for",
+    "column_keys",
+    "column_of",
     "rows_for",
     "table_kind",
 ]
@@ -173,19 +174,29 @@ def _matches(column: ColumnInfo, path: list[str]) -> bool:
     return bool(column.words) and column.words[-1] == leaf and all(g in column.words[:-1] for g in groups)
 
 
-def columns_for(table: FormulaTable, spec: Column, row: RowInfo | None = None) -> list[ColumnInfo]:
-    """The columns ``spec`` names among all columns, or among the row's own when ``row`` is given (the 决算数
-    of the 收入 block and that of the 支出 block are two columns of one name)."""
-    pool = table.amount_columns(row) if row is not None else table.columns()
+def _what(spec: Column) -> str:
+    return f"第 {spec.value} 栏" if spec.kind == "number" else f"“{spec.value}”栏"
+
+
+def column_keys(table: FormulaTable, spec: Column) -> frozenset[Hashable]:
+    """The keys of every column ``spec`` names, in any block (公开01's 决算数 is one column in the 收入 block and
+    one in the 支出 block; :func:`column_of` picks a row's own). Raises BindError when there is none."""
+    columns = table.columns()
     if spec.kind == "number":
-        found = [c for c in pool if c.number == spec.value]
-        if not found and not any(c.number for c in table.columns()):
+        found = [c for c in columns if c.number == spec.value]
+        if not found and not any(c.number for c in columns):
             raise BindError(f"{table.kind}没有印出栏次，请用栏名（如“基本支出”栏）")
     else:
-        found = [c for c in pool if _matches(c, _path(str(spec.value)))]
-    what = f"第 {spec.value} 栏" if spec.kind == "number" else f"“{spec.value}”栏"
+        path = _path(str(spec.value))
+        found = [c for c in columns if _matches(c, path)]
     if not found:
-        raise BindError(f"{table.kind}{'该行' if row is not None else ''}没有{what}")
+        raise BindError(f"{table.kind}没有{_what(spec)}")
+    return frozenset(c.key for c in found)
+
+
+def column_of(table: FormulaTable, spec: Column, keys: frozenset[Hashable], row: RowInfo) -> ColumnInfo | None:
+    """The row's own column among ``keys`` (``None`` when the row has none of them)."""
+    found = [c for c in table.amount_columns(row) if c.key in keys]
     if len(found) > 1:
-        raise BindError(f"{table.kind}中有 {len(found)} 个{what}，请写出上级栏名（如“决算数/合计”）或用栏次")
-    return found
+        raise BindError(f"{table.kind}中有 {len(found)} 个{_what(spec)}，请写出上级栏名（如“决算数/合计”）或用栏次")
+    return found[0] if found else None

@@ -9,27 +9,38 @@ cell moved to the right - and is judged exactly as the built-in rules are (:func
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..findings import Finding, Severity
 from ..grid import a1
 from ..recognise import clean_label
 from ..tolerance import rounding_bound
-from .binding import BindError, Cell, ColumnInfo, FormulaTable, NotApplicable, RowInfo, columns_for, rows_for, table_kind
+from .binding import (
+    BindError,
+    Cell,
+    ColumnInfo,
+    FormulaTable,
+    NotApplicable,
+    RowInfo,
+    column_keys,
+    column_of,
+    rows_for,
+    table_kind,
+)
 from .syntax import BinOp, Compare, Expr, Formula, Neg, Num, Ref
 
 __all__ = ["Comparison", "Term", "comparisons", "judge"]
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 _MIRROR = {"=": "=", "≠": "≠", "≥": "≤", "≤": "≥", ">": "<", "<": ">"}
 
 
-@dataclass(frozen=True)
-class Term:
-    """One cell of a comparison with its coefficient."""
+class Term(NamedTuple):
+    """One cell of a comparison with its coefficient (a tuple: comparisons are made by the thousand)."""
 
     coef: Decimal
     cell: Cell
@@ -44,13 +55,15 @@ class Term:
 
 @dataclass
 class Comparison:
-    """``target.coef·target op Σ terms + constant``; ``where`` names the row/column of this instance."""
+    """``target.coef·target op Σ terms + constant``. ``walks_rows``/``walks_columns`` say whether the formula
+    stands for several rows or columns, so that the message names this instance's (:meth:`where`)."""
 
     target: Term
     terms: list[Term]
     constant: Decimal
     op: str
-    where: str = ""
+    walks_rows: bool = False
+    walks_columns: bool = False
 
     def difference(self) -> Decimal:
         """Left minus right."""
@@ -61,6 +74,17 @@ class Comparison:
         of one row (a row identity) are each printed and rounded on their own and count 1."""
         one_row = all(t.table is self.target.table and t.row == self.target.row for t in self.terms)
         return 1 + sum((abs(t.coef) * (1 if one_row else t.cell.weight) for t in self.terms if t.value), ZERO)
+
+    def where(self) -> str:
+        """The row and column of this instance, for the message."""
+        parts = []
+        if self.walks_rows:
+            row = self.target.row
+            parts.append(f"{row.code} {clean_label(row.label)}" if row.code else f"“{clean_label(row.label)}”行")
+        column = self.target.column
+        if self.walks_columns and (column.number or column.words):
+            parts.append(f"第 {column.number} 栏" if column.number else f"“{column.words[-1]}”栏")
+        return "，".join(parts)
 
 
 _BROKEN = {
@@ -80,8 +104,8 @@ def judge(comparison: Comparison, *, rule: str, name: str, words: str, severity:
     tables = [target.table, *(t.table for t in comparison.terms)]
     bound = rounding_bound(1, target.table.decimals, any(t.exact for t in tables)) * comparison.weight()
     rounding = comparison.op != "≠" and abs(diff) <= bound
-    if comparison.where:
-        words = f"{words}（{comparison.where}）"
+    if where := comparison.where():
+        words = f"{words}（{where}）"
     message = f"尾数误差（差额在容差 ±{bound} 以内，多为金额单位换算四舍五入所致）：{words}" if rounding else f"{name}：{words}"
     return Finding(
         rule=rule,
@@ -103,13 +127,21 @@ def judge(comparison: Comparison, *, rule: str, name: str, words: str, severity:
 @dataclass
 class _Bound:
     """A reference with its table and rows: ``one`` row, the ``sum`` of rows, or ``each`` row in turn (then
-    ``var`` names the row sequence it walks, shared by references that walk the same rows)."""
+    ``var`` names the row sequence it walks, shared by references that walk the same rows). ``keys`` are the
+    columns its 栏 names (``None``: every amount column, by position)."""
 
     ref: Ref
     table: FormulaTable
     mode: Literal["one", "sum", "each"]
+    keys: frozenset[Hashable] | None
     rows: list[RowInfo] = field(default_factory=list)
     var: int | None = None
+
+    def column(self, row: RowInfo, position: int) -> ColumnInfo | None:
+        if self.ref.column is not None and self.keys is not None:
+            return column_of(self.table, self.ref.column, self.keys, row)
+        columns = self.table.amount_columns(row)
+        return columns[position] if position < len(columns) else None
 
 
 def _refs(expr: Expr) -> Iterator[Ref]:
@@ -133,15 +165,6 @@ def _table(ref: Ref, tables: Mapping[str, FormulaTable]) -> FormulaTable:
     return tables[kind]
 
 
-def _has_column(table: FormulaTable, ref: Ref, row: RowInfo) -> bool:
-    assert ref.column is not None
-    try:
-        columns_for(table, ref.column, row)
-    except BindError:
-        return False
-    return True
-
-
 def _bind(formula: Formula, tables: Mapping[str, FormulaTable]) -> tuple[list[_Bound], list[list[RowInfo]]]:
     """Every reference bound, in the order written (chain first, then condition), and the row sequences walked."""
     attributes = formula.attributes()
@@ -152,126 +175,80 @@ def _bind(formula: Formula, tables: Mapping[str, FormulaTable]) -> tuple[list[_B
         refs += [r for conj in formula.condition.parts for p in conj.parts if isinstance(p, Compare)
                  for side in (p.left, p.right) for r in _refs(side)]
     walks: list[list[RowInfo]] = []
-    named: dict[int, _Bound] = {}
-    for i, ref in enumerate(refs):
-        table = _table(ref, tables)
-        if ref.column is not None:
-            _any_column(table, ref)
-        if ref.rows is not None:
-            named[i] = _Bound(ref, table, ref.rows.mode, rows_for(table, ref.rows.items))
-            if named[i].mode == "each":
-                named[i].var = len(walks)
-                walks.append(named[i].rows)
     bound: list[_Bound] = []
-    for i, ref in enumerate(refs):
-        if i in named:
-            bound.append(named[i])
-            continue
+    for ref in refs:
         table = _table(ref, tables)
-        anchor = next((b for b in named.values() if b.table is table), None)
-        anchor = anchor or next((b for b in bound if b.table is table and b.ref.rows is None), None)
-        if anchor is None:  # no reference names rows of this table: every row that has the column, in turn
-            anchor = _Bound(ref, table, "each", [row for row in table.rows() if _has_column(table, ref, row)], len(walks))
-            walks.append(anchor.rows)
-        bound.append(_Bound(ref, table, anchor.mode, anchor.rows, anchor.var))
+        keys = column_keys(table, ref.column) if ref.column is not None else None
+        bound.append(_Bound(ref, table, ref.rows.mode if ref.rows else "each", keys))
+    for b in bound:  # rows named
+        if b.ref.rows is not None:
+            b.rows = rows_for(b.table, b.ref.rows.items)
+            if b.mode == "each":
+                b.var = len(walks)
+                walks.append(b.rows)
+    for b in bound:  # rows taken from the first reference to the same table that names them, else every row
+        if b.ref.rows is not None:
+            continue
+        anchor = next((a for a in bound if a.table is b.table and (a.ref.rows is not None or a.var is not None)), None)
+        if anchor is None:
+            assert b.keys is not None  # a reference names a row or a column
+            b.rows = [row for row in b.table.rows() if any(c.key in b.keys for c in b.table.amount_columns(row))]
+            b.var = len(walks)
+            walks.append(b.rows)
+        else:
+            b.mode, b.rows, b.var = anchor.mode, anchor.rows, anchor.var
     lengths = {len(w) for w in walks}
     if len(lengths) > 1:
         raise BindError(f"公式中逐行比较的各组行数不同（{'、'.join(map(str, sorted(lengths)))} 行），无法一一对应")
     return bound, walks
 
 
-def _any_column(table: FormulaTable, ref: Ref) -> None:
-    """A column named by its words must exist somewhere in the table (in each row's block it is checked again)."""
-    assert ref.column is not None
-    if not any(_has_column(table, ref, row) for row in table.rows()):
-        columns_for(table, ref.column)  # raises the precise reason
-
-
 # --- evaluation --------------------------------------------------------------------------------------------------
 
-
-@dataclass
-class _Linear:
-    terms: list[Term]
-    constant: Decimal
-
-    def scaled(self, factor: Decimal) -> "_Linear":
-        return _Linear([Term(t.coef * factor, t.cell, t.table, t.row, t.column) for t in self.terms], self.constant * factor)
-
-    def plus(self, other: "_Linear") -> "_Linear":
-        return _Linear(self.terms + other.terms, self.constant + other.constant)
-
-    def value(self) -> Decimal:
-        return sum((t.coef * t.value for t in self.terms), self.constant)
+#: A side of a comparison compiled once per formula: (coefficient, reference) pairs and a constant. Only linear
+#: forms are supported: a product or quotient needs a constant on one side.
+Template = tuple[list[tuple[Decimal, _Bound]], Decimal]
 
 
-class _Instance:
-    """One row index of the walked sequences and one column position."""
+def _compile(expr: Expr, by_ref: Mapping[int, _Bound]) -> Template:
+    if isinstance(expr, Num):
+        return [], expr.value
+    if isinstance(expr, Ref):
+        return [(ONE, by_ref[id(expr)])], ZERO
+    if isinstance(expr, Neg):
+        return _scaled(_compile(expr.operand, by_ref), Decimal(-1))
+    (lt, lc), (rt, rc) = _compile(expr.left, by_ref), _compile(expr.right, by_ref)
+    if expr.op in "+-":
+        sign = ONE if expr.op == "+" else Decimal(-1)
+        return lt + [(sign * k, b) for k, b in rt], lc + sign * rc
+    if expr.op == "*" and not (lt and rt):
+        return _scaled((rt, rc), lc) if not lt else _scaled((lt, lc), rc)
+    if expr.op == "/" and not rt:
+        if rc == 0:
+            raise BindError("公式中除数为 0")
+        return _scaled((lt, lc), 1 / rc)
+    raise BindError("公式中两个单元格相乘或以单元格作除数，暂不支持（可改写为乘以常数的形式）")
 
-    def __init__(self, bound: list[_Bound], index: int, position: int | None) -> None:
-        self.by_ref = {id(b.ref): b for b in bound}
-        self.index, self.position = index, position
 
-    def rows(self, b: _Bound) -> list[RowInfo]:
-        return [b.rows[self.index]] if b.mode == "each" else b.rows
+def _scaled(template: Template, factor: Decimal) -> Template:
+    terms, constant = template
+    return [(k * factor, b) for k, b in terms], constant * factor
 
-    def column(self, b: _Bound, row: RowInfo) -> ColumnInfo | None:
-        if b.ref.column is not None:
-            return columns_for(b.table, b.ref.column, row)[0]
-        columns = b.table.amount_columns(row)
-        return columns[self.position or 0] if (self.position or 0) < len(columns) else None
 
-    def linear(self, expr: Expr) -> _Linear:
-        if isinstance(expr, Num):
-            return _Linear([], expr.value)
-        if isinstance(expr, Neg):
-            return self.linear(expr.operand).scaled(Decimal(-1))
-        if isinstance(expr, BinOp):
-            left, right = self.linear(expr.left), self.linear(expr.right)
-            if expr.op in "+-":
-                return left.plus(right.scaled(Decimal(1 if expr.op == "+" else -1)))
-            if expr.op == "*" and (not left.terms or not right.terms):
-                return right.scaled(left.constant) if not left.terms else left.scaled(right.constant)
-            if expr.op == "/" and not right.terms:
-                if right.constant == 0:
-                    raise BindError("公式中除数为 0")
-                return left.scaled(1 / right.constant)
-            raise BindError("公式中两个单元格相乘或以单元格作除数，暂不支持（可改写为乘以常数的形式）")
-        b = self.by_ref[id(expr)]
-        terms = []
-        for row in self.rows(b):
-            column = self.column(b, row)
+def _terms(template: Template, index: int, position: int) -> list[Term]:
+    """The cells of a compiled side at one row index and column position; a row without the column adds none."""
+    out = []
+    for coef, b in template[0]:
+        for row in [b.rows[index]] if b.mode == "each" else b.rows:
+            column = b.column(row, position)
             cell = b.table.cell(row, column) if column is not None else None
             if cell is not None and column is not None:
-                terms.append(Term(Decimal(1), cell, b.table, row, column))
-        return _Linear(terms, ZERO)
-
-    def holds(self, formula: Formula) -> bool:
-        """The condition of ``如果 …，则`` for this instance (exact, no tolerance)."""
-        if formula.condition is None:
-            return True
-        return any(
-            all(not _BROKEN[p.op](self.linear(p.left).value() - self.linear(p.right).value())
-                for p in conj.parts if isinstance(p, Compare))
-            for conj in formula.condition.parts
-        )
+                out.append(Term(coef, cell, b.table, row, column))
+    return out
 
 
-def _first_free(bound: list[_Bound]) -> _Bound | None:
-    """The reference whose amount columns are walked when no 栏 is given: the first one without a column."""
-    return next((b for b in bound if b.ref.column is None), None)
-
-
-def _where(target: Term, walks_rows: bool, walks_columns: bool) -> str:
-    """The row and column of one instance, for the message."""
-    parts = []
-    if walks_rows:
-        row = target.row
-        parts.append(f"{row.code} {clean_label(row.label)}" if row.code else f"“{clean_label(row.label)}”行")
-    if walks_columns:
-        column = target.column
-        parts.append(f"第 {column.number} 栏" if column.number else f"“{column.words[-1]}”栏" if column.words else "")
-    return "，".join(p for p in parts if p)
+def _value(template: Template, index: int, position: int) -> Decimal:
+    return sum((t.coef * t.value for t in _terms(template, index, position)), template[1])
 
 
 def comparisons(formula: Formula, tables: Mapping[str, FormulaTable]) -> list[Comparison]:
@@ -279,30 +256,42 @@ def comparisons(formula: Formula, tables: Mapping[str, FormulaTable]) -> list[Co
     does not apply (a table or attribute it names is missing) and :class:`BindError` when a reference names no
     cell; both before any comparison is made."""
     bound, walks = _bind(formula, tables)
+    by_ref = {id(b.ref): b for b in bound}
+    sides = [_compile(term, by_ref) for term in formula.terms]
+    condition = [
+        [(_compile(p.left, by_ref), p.op, _compile(p.right, by_ref)) for p in conj.parts if isinstance(p, Compare)]
+        for conj in (formula.condition.parts if formula.condition is not None else ())
+    ]
     count = len(walks[0]) if walks else 1
-    free = _first_free(bound)
+    free = next((b for b in bound if b.ref.column is None), None)  # its amount columns are walked
     out: list[Comparison] = []
     for index in range(count):
-        positions: list[int | None] = [None]
+        positions = 1
         if free is not None:
-            rows = _Instance(bound, index, None).rows(free)
-            positions = list(range(len(free.table.amount_columns(rows[0])))) if rows else []
-        for position in positions:
-            instance = _Instance(bound, index, position)
-            if not instance.holds(formula):
+            rows = [free.rows[index]] if free.mode == "each" else free.rows
+            positions = len(free.table.amount_columns(rows[0])) if rows else 0
+        for position in range(positions):
+            if condition and not any(
+                all(not _BROKEN[op](_value(left, index, position) - _value(right, index, position)) for left, op, right in conj)
+                for conj in condition
+            ):
                 continue
-            left = instance.linear(formula.terms[0])
-            for expr in formula.terms[1:]:
-                out.extend(_compare(left, instance.linear(expr), formula.op, count > 1, len(positions) > 1))
+            left = _terms(sides[0], index, position)
+            for side in sides[1:]:
+                comparison = _compare(left, sides[0][1], _terms(side, index, position), side[1], formula.op)
+                if comparison is not None:
+                    comparison.walks_rows, comparison.walks_columns = count > 1, positions > 1
+                    out.append(comparison)
     return out
 
 
-def _compare(left: _Linear, right: _Linear, op: str, walks_rows: bool, walks_columns: bool) -> list[Comparison]:
-    if not left.terms:
-        left, right, op = right, left, _MIRROR[op]
-    if not left.terms:
-        return []  # no cell on either side in this instance (a row without that column)
-    target, *rest = left.terms
-    terms = right.terms + [Term(-t.coef, t.cell, t.table, t.row, t.column) for t in rest]
-    where = _where(target, walks_rows, walks_columns)
-    return [Comparison(target, terms, right.constant - left.constant, op, where)]
+def _compare(left: list[Term], left_constant: Decimal, right: list[Term], right_constant: Decimal,
+             op: str) -> Comparison | None:
+    """``left op right`` with the first cell of the left side as target (sides swapped when the left has none)."""
+    if not left:
+        left, left_constant, right, right_constant, op = right, right_constant, left, left_constant, _MIRROR[op]
+    if not left:
+        return None  # no cell on either side in this instance (a row without that column)
+    target, *rest = left
+    terms = right + [t._replace(coef=-t.coef) for t in rest]
+    return Comparison(target, terms, right_constant - left_constant, op)

@@ -37,6 +37,7 @@ class GongkaiTable:
         ]
         self._cells = [{pos[1]: pos for pos in line.cells.values()} for line in self._lines]
         self._columns = self._read_columns()
+        self._row_columns = [[self._columns[c] for c in sorted(cells)] for cells in self._cells]
 
     def _read_columns(self) -> dict[int, ColumnInfo]:
         """栏次 and header words of every amount column, from the header rows above the first data line."""
@@ -66,7 +67,7 @@ class GongkaiTable:
         return list(self._columns.values())
 
     def amount_columns(self, row: RowInfo) -> Sequence[ColumnInfo]:
-        return [self._columns[c] for c in sorted(self._cells[row.key])]  # type: ignore[index]
+        return self._row_columns[row.key]  # type: ignore[index]
 
     def cell(self, row: RowInfo, column: ColumnInfo) -> Cell | None:
         pos = self._cells[row.key].get(column.key)  # type: ignore[index, call-overload]
