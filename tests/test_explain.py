@@ -83,11 +83,16 @@ def test_a_changed_value_counts_again_until_the_explanation_is_edited(tmp_path, 
     assert (counted.severity.value, counted.actual, counted.explanation) == ("error", D("51.22"), TEXT)
     assert counted.message.endswith("（说明时数值为 51.23，现为 51.22：请核实后修改说明）")
     assert record(changed)[1] == [RULE, SHEET, CELL, TEXT, 51.23]  # the record keeps the value it was given for
+    suspect = finding(check_file(changed), "L01")  # localisation: G8 alone explains the failure
+    assert (suspect.severity.value, suspect.expected) == ("error", D("51.24"))
 
     write_explanation(changed, TEXT + "；已核实，51.22 无误")
     again = tmp_path / "again.xlsx"
     assert main(["check", str(changed), "--out", str(again)]) == 0
     assert finding(check_file(again)).severity.value == "info"
+    suspect = finding(check_file(again), "L01")  # follows the 说明 of the identity it was derived from
+    assert (suspect.severity.value, suspect.explanation) == ("info", None)
+    assert suspect.message.startswith("已说明（所涉勾稽关系均已说明）：疑似出错单元格")
     assert record(again)[1] == [RULE, SHEET, CELL, TEXT + "；已核实，51.22 无误", 51.22]
 
     write_explanation(again, None)  # withdrawn

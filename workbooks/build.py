@@ -23,7 +23,7 @@ import math
 import re
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +40,7 @@ __all__ = [
     "SAMPLES_DIR",
     "SEED_PREFIX",
     "SHEET_NAMES",
+    "STACKED_SHEET",
     "TABLES_JSON",
     "Block",
     "Layout",
@@ -53,6 +54,7 @@ __all__ = [
     "save_workbook",
     "tables_from_seed_dir",
     "to_amount",
+    "where",
 ]
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -386,6 +388,20 @@ class Layout:
     * ``title_suffix`` – appended to the title; ``{nn}`` becomes the table number (``（财决{nn}表）``).
     * ``sheet_order`` – table numbers in sheet order; tables left out are not written.
     * ``dash_for_zero`` – ``—`` instead of 0.00 in the amount cells of tables with 科目代码.
+    * ``blank_zero`` – zero amounts left empty, as units that never print 0.00.
+    * ``split_codes`` – the 科目代码 printed over 类 | 款 | 项 columns (公开06: 类 | 款) under the merged code
+      header: ``full`` prints every part on every row, ``inherit`` leaves the parents' parts blank.
+    * ``total_on_subheader`` – with split codes: the 合计 row printed on the 类 | 款 | 项 header line (no 栏次 row).
+    * ``total_at_bottom`` – the 合计 row of the code tables last, after two empty rows.
+    * ``sangong_nesting`` – 三公 header with ``stage_top`` (预算数/决算数 over the items, as published) or
+      ``item_top`` (each item over 预算数 | 决算数).
+    * ``sangong_spelling`` – 三公 item words ``printed``, ``short`` (公务用车购置及运行费, 公务用车运行费) or
+      ``spaced`` (因 公 出 国 （ 境 ） 费用).
+    * ``stacked`` – every table on one sheet, one under another.
+    * ``unmerged`` – no merged cells at all (merges undone, or never made).
+
+    Variants of the content (labels and words as other templates print them) are edits of the model:
+    :func:`workbooks.variants.vary`.
     """
 
     start_row: int = 1
@@ -399,6 +415,14 @@ class Layout:
     title_suffix: str = ""
     sheet_order: tuple[int, ...] | None = None
     dash_for_zero: bool = False
+    blank_zero: bool = False
+    split_codes: Literal["none", "full", "inherit"] = "none"
+    total_on_subheader: bool = False
+    total_at_bottom: bool = False
+    sangong_nesting: Literal["stage_top", "item_top"] = "stage_top"
+    sangong_spelling: Literal["printed", "short", "spaced"] = "printed"
+    stacked: bool = False
+    unmerged: bool = False
 
     @classmethod
     def of(cls, options: Mapping[str, Any]) -> Layout:
@@ -410,6 +434,8 @@ class Layout:
         opts = dict(options)
         if opts.get("sheet_order") is not None:
             opts["sheet_order"] = tuple(opts["sheet_order"])
+        if opts.get("total_on_subheader") and opts.get("split_codes", "none") == "none":
+            raise TypeError("total_on_subheader 需要 split_codes")
         return cls(**opts)
 
 
@@ -424,7 +450,14 @@ _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1
 _RIGHT = Alignment(horizontal="right", vertical="center", indent=1)
 
 #: Column widths in Excel character units; wide enough for the longest printed label of each kind.
-_WIDTH = {"line_name": 36.0, "line_no": 6.0, "code": 12.0, "code_name": 36.0, "amount": 16.0, "plain": 12.0}
+_WIDTH = {"line_name": 36.0, "line_no": 6.0, "code": 12.0, "code_part": 6.0, "code_name": 36.0, "amount": 16.0,
+          "plain": 12.0}
+#: The parts of a split code: 功能分类 类 | 款 | 项, 经济分类 (公开06) 类 | 款.
+_CODE_PARTS = {3: ("类", "款", "项"), 2: ("类", "款")}
+_SANGONG_WORDS = {
+    "short": {"公务用车购置及运行维护费": "公务用车购置及运行费", "公务用车运 行维护费": "公务用车运行费"},
+    "spaced": {"因公出国 (境)费": "因 公 出 国 （ 境 ） 费用", "公务接待费": "公 务 接 待 费"},
+}
 
 
 @dataclass
@@ -446,6 +479,20 @@ class _Plan:
     grid_rows: tuple[int, int] = (0, 0)
     header_rows: tuple[int, int] = (0, 0)
     amounts: list[tuple[Row, str, int, int]] = field(default_factory=list)
+    last_row: int = 0
+
+
+@dataclass
+class _Col:
+    """One printed column: its header words (one per header row), width, 栏次 text, and what it holds – a label
+    (``role`` name / line_no / code with the split ``part``) or an amount column ``key``."""
+
+    texts: list[str]
+    width: float
+    number: str
+    role: str
+    key: str = ""
+    part: str = ""
 
 
 def _header_merges(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
@@ -480,31 +527,77 @@ def _text_lines(text: str, width: float) -> int:
     return max(1, math.ceil(units / max(width - 1, 1)))
 
 
+def _columns(table: TableModel, layout: Layout) -> tuple[list[_Col], list[list[_Col]]]:
+    """The printed columns of a table and, per block, its own columns (label columns, then amounts)."""
+    header, numbers = table.header, table.col_numbers
+    words = _SANGONG_WORDS.get(layout.sangong_spelling, {}) if table.number == 9 else {}
+
+    def at(k: int, role: str, width: str, key: str = "") -> _Col:
+        texts = [words.get(row[k], row[k]) for row in header]
+        if layout.code_header:
+            texts = [layout.code_header if t == "科目代码" else t for t in texts]
+        return _Col(texts, _WIDTH[width], numbers[k] if numbers else "", role, key)
+
+    per_block: list[list[_Col]] = []
+    k = 0
+    for blk in table.blocks:
+        cols: list[_Col] = []
+        if blk.kind == "line":
+            cols.append(at(k, "name", "line_name"))
+            if not layout.no_line_numbers:
+                cols.append(at(k + 1, "line_no", "line_no"))
+            k += 2
+        elif blk.kind == "code":
+            code = at(k, "code", "code")
+            parts = _CODE_PARTS[2 if table.number == 6 else 3] if layout.split_codes != "none" else ("",)
+            for i, part in enumerate(parts):
+                cols.append(_Col(code.texts if i == 0 else [""] * len(header), _WIDTH["code_part" if part else "code"],
+                                 code.number if i == 0 else "", "code", part=part))
+            cols.append(at(k + 1, "name", "code_name"))
+            k += 2
+        amounts = [at(k + i, "amount", "amount" if blk.kind != "plain" else "plain", key) for i, key in enumerate(blk.columns)]
+        k += len(blk.columns)
+        if blk.kind == "plain" and layout.sangong_nesting == "item_top":
+            amounts = _item_top(amounts)
+        per_block.append(cols + amounts)
+    return [c for cols in per_block for c in cols], per_block
+
+
+def _item_top(columns: list[_Col]) -> list[_Col]:
+    """三公 columns regrouped with each item over its 预算数 | 决算数 pair (the other nesting order)."""
+    half = len(columns) // 2
+    out = []
+    for budget, actual in zip(columns[:half], columns[half:]):
+        item = [t for t in budget.texts[1:]]
+        for stage_col, stage in ((budget, budget.texts[0] or "预算数"), (actual, actual.texts[0] or "决算数")):
+            first = stage_col is budget
+            texts = [t if first else "" for t in item] + [stage]
+            out.append(_Col(texts, stage_col.width, "", "amount", stage_col.key))
+    for i, column in enumerate(out, 1):
+        column.number = str(i)
+    return out
+
+
+def _split(code: str, parts: int, inherit: bool) -> list[str]:
+    """``2050303`` → ``205 | 03 | 03``, or ``| | 03`` when the parents' parts are left to be inherited."""
+    pieces = [code[:3], code[3:5], code[5:7]][:parts]
+    if inherit:
+        last = max(i for i, p in enumerate(pieces) if p)
+        return [p if i == last else "" for i, p in enumerate(pieces)]
+    return pieces
+
+
+def _is_total(row: Row) -> bool:
+    return not row.code and not row.line_no and bool(row.name)
+
+
 def _plan(table: TableModel, layout: Layout) -> _Plan:
     plan = _Plan()
     has_codes = any(b.kind == "code" for b in table.blocks)
-    drop_line_no = layout.no_line_numbers
-
-    # Column structure: which printed header columns survive (the 行次 ones may be dropped), widths, offsets.
-    keep: list[bool] = []
-    offsets: list[int] = []
-    col = 0
-    for blk in table.blocks:
-        offsets.append(col)
-        if blk.kind == "line":
-            keep += [True, not drop_line_no]
-            plan.widths += [_WIDTH["line_name"]] + ([] if drop_line_no else [_WIDTH["line_no"]])
-            col += 1 if drop_line_no else 2
-        elif blk.kind == "code":
-            keep += [True, True]
-            plan.widths += [_WIDTH["code"], _WIDTH["code_name"]]
-            col += 2
-        keep += [True] * len(blk.columns)
-        plan.widths += [_WIDTH["amount" if blk.kind != "plain" else "plain"]] * len(blk.columns)
-        col += len(blk.columns)
-    width = col
-    if len(keep) != len(table.header[0]):
-        raise ValueError(f"{table.table_no}表头有 {len(table.header[0])} 栏，数据块需要 {len(keep)} 栏")
+    columns, per_block = _columns(table, layout)
+    plan.widths = [c.width for c in columns]
+    width = len(columns)
+    offsets = [sum(len(b) for b in per_block[:i]) for i in range(len(per_block))]
 
     r0, c0 = layout.start_row, layout.start_col
 
@@ -513,7 +606,7 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
         plan.cells[(r, c0 + c)] = _Cell(None if value == "" else value, style)
 
     def merge(r1: int, c1: int, r2: int, c2: int) -> None:
-        if (r1, c1) != (r2, c2):
+        if (r1, c1) != (r2, c2) and not layout.unmerged:
             plan.merges.append((r1, c0 + c1, r2, c0 + c2))
 
     # Title, 公开NN表, and the 部门 | 年度 | 金额单位 line.
@@ -536,15 +629,29 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
     merge(r, unit_start, r, width - 1)
     r += 1
 
-    # Header rows as printed, then the 栏次 row.
-    header = [[t for t, k in zip(row, keep) if k] for row in table.header]
-    if layout.code_header:
-        header = [[layout.code_header if t == "科目代码" else t for t in row] for row in header]
+    # The 合计 row that the template prints on the 类 | 款 | 项 line, if it does.
+    on_subheader: tuple[Block, Row] | None = None
+    if layout.total_on_subheader and table.blocks[0].kind == "code" and len(table.blocks) == 1:
+        blk = table.blocks[0]
+        total = next((row for row in blk.rows if _is_total(row)), None)
+        on_subheader = (blk, total) if total is not None else None
+
+    # Header rows as printed (with the 类 | 款 | 项 line of split codes), then the 栏次 row.
+    header = [[c.texts[i] for c in columns] for i in range(len(table.header))]
+    if layout.sangong_nesting == "item_top" and table.number == 9:
+        header = [[c.texts[i] if i < len(c.texts) else "" for c in columns] for i in range(max(len(c.texts) for c in columns))]
+    if any(c.part for c in columns):
+        header.append([c.part for c in columns])
+    shape = [list(row) for row in header]
+    if on_subheader is not None:  # the 合计 cells stop the merges coming down from above
+        for c, column in enumerate(columns):
+            if column.role in ("amount", "name"):
+                shape[-1][c] = "#"
     header_top = r
     for hr, texts in enumerate(header):
         for c, text in enumerate(texts):
             put(r + hr, c, text, "header")
-    spans = {(a, b): (c, d) for a, b, c, d in _header_merges(header)}
+    spans = {(a, b): (c, d) for a, b, c, d in _header_merges(shape) if header[a][b]}
     for (a, b), (c, d) in spans.items():
         merge(header_top + a, b, header_top + c, d)
     # Row heights from the wrapped text of each header cell, over the width and rows it spans.
@@ -557,9 +664,9 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
     for hr, lines in enumerate(lines_needed):
         plan.heights[header_top + hr] = max(20, 14 * lines + 6)
     r += len(header)
-    if table.col_numbers and not drop_line_no:
-        for c, text in enumerate(t for t, k in zip(table.col_numbers, keep) if k):
-            put(r, c, int(text) if text.isdigit() else text, "label_center")
+    if table.col_numbers and not layout.no_line_numbers and on_subheader is None:
+        for c, column in enumerate(columns):
+            put(r, c, int(column.number) if column.number.isdigit() else column.number, "label_center")
         r += 1
     plan.header_rows = (header_top, r - 1)
 
@@ -567,7 +674,7 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
     total_at = table.total_position if layout.total_position == "printed" else layout.total_position
 
     def amount(value: Decimal | None) -> Any:
-        if value is None:
+        if value is None or (layout.blank_zero and value == 0):
             return None
         if layout.dash_for_zero and has_codes and value == 0:
             return "—"
@@ -575,54 +682,70 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
             return f"{value:,.2f}"
         return float(value)
 
-    def write_row(r: int, blk: Block, off: int, row: Row) -> None:
+    def code_value(text: str) -> Any:
+        return int(text) if layout.codes_as_numbers and text else text
+
+    def write_row(r: int, blk: Block, off: int, row: Row, cols: list[_Col]) -> None:
+        codes = [c for c in cols if c.role == "code"]
         c = off
-        if blk.kind == "line":
-            put(r, c, row.name, "label")
-            c += 1
-            if not drop_line_no:
+        for column in cols:
+            if column.role == "name" and blk.kind == "line":
+                put(r, c, row.name, "label")
+            elif column.role == "line_no":
                 put(r, c, row.line_no, "label_center")
-                c += 1
-        elif blk.kind == "code":
-            if row.code:
-                code: Any = int(row.code) if layout.codes_as_numbers else row.code
-                put(r, c, code, "code")
-                put(r, c + 1, row.name, "label")
-            elif total_at == "code":
-                put(r, c, row.name, "label_center")
-                put(r, c + 1, None, "label")
-            elif total_at == "merged":
-                put(r, c, row.name, "label_center")
-                put(r, c + 1, None, "label")
-                merge(r, c, r, c + 1)
+            elif column.role == "code" and row.code:
+                if column.part:
+                    piece = _split(row.code, len(codes), layout.split_codes == "inherit")[codes.index(column)]
+                    put(r, c, code_value(piece), "code")
+                else:
+                    put(r, c, code_value(row.code), "code")
+            elif column.role == "code":
+                here = total_at in ("code", "merged") and column is codes[0]
+                put(r, c, row.name if here else None, "label_center" if here else "code")
+                if total_at == "merged" and column is codes[0]:
+                    merge(r, c, r, c + len(codes))
+            elif column.role == "name":
+                shown = bool(row.code) or total_at == "name"
+                put(r, c, row.name if shown else None, "label_center" if shown and not row.code else "label")
             else:
-                put(r, c, None, "code")
-                put(r, c + 1, row.name, "label_center")
-            c += 2
-        for column in blk.columns:
-            put(r, c, amount(row.values.get(column)), "amount")
-            plan.amounts.append((row, column, r, c0 + c))
+                put(r, c, amount(row.values.get(column.key)), "amount")
+                plan.amounts.append((row, column.key, r, c0 + c))
             c += 1
 
-    def blank_block(r: int, blk: Block, off: int) -> None:
-        span = (1 if drop_line_no else 2) if blk.kind == "line" else blk.label_width
-        for k in range(span + len(blk.columns)):
+    def blank_block(r: int, off: int, cols: list[_Col]) -> None:
+        for k in range(len(cols)):
             put(r, off + k, None, "label")
 
+    if on_subheader is not None:
+        total = on_subheader[1]
+        row_at = r - 1
+        for i, column in enumerate(per_block[0]):
+            if column.role == "name":
+                put(row_at, i, total.name, "label_center")
+            elif column.role == "amount":
+                put(row_at, i, amount(total.values.get(column.key)), "amount")
+                plan.amounts.append((total, column.key, row_at, c0 + i))
+    block_rows = []
+    for blk in table.blocks:
+        rows = [row for row in blk.rows if not (on_subheader is not None and row is on_subheader[1])]
+        if layout.total_at_bottom and blk.kind == "code":
+            totals = [row for row in rows if _is_total(row)]
+            rows = [row for row in rows if not _is_total(row)] + ([None, None] if totals else []) + totals
+        block_rows.append(rows)
     data_top = r
-    for i in range(max(len(b.rows) for b in table.blocks)):
-        for blk, off in zip(table.blocks, offsets):
-            if i < len(blk.rows):
-                write_row(r, blk, off, blk.rows[i])
+    for i in range(max(len(rows) for rows in block_rows)):
+        for blk, off, cols, rows in zip(table.blocks, offsets, per_block, block_rows):
+            if i < len(rows) and rows[i] is not None:
+                write_row(r, blk, off, rows[i], cols)
             else:
-                blank_block(r, blk, off)
+                blank_block(r, off, cols)
         r += 1
     if any(b.footer is not None for b in table.blocks):
-        for blk, off in zip(table.blocks, offsets):
+        for blk, off, cols in zip(table.blocks, offsets, per_block):
             if blk.footer is not None:
-                write_row(r, blk, off, blk.footer)
+                write_row(r, blk, off, blk.footer, cols)
             else:
-                blank_block(r, blk, off)
+                blank_block(r, off, cols)
         r += 1
     plan.grid_rows = (header_top, r - 1)
     for rr in range(data_top, r):
@@ -634,6 +757,7 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
         merge(r, 0, r, width - 1)
         plan.heights[r] = 15 * _text_lines(note, sum(plan.widths)) + 4
         r += 1
+    plan.last_row = r - 1
     return plan
 
 
@@ -697,17 +821,38 @@ def _tables_in_order(tables: Mapping[str, TableModel], layout: Layout) -> list[T
     return [by_number[n] for n in order]
 
 
+#: The one sheet of a ``stacked`` workbook, and the empty rows between its tables.
+STACKED_SHEET = "决算公开表"
+_STACK_GAP = 3
+
+
+def _placements(tables: Mapping[str, TableModel], layout: Layout) -> list[tuple[TableModel, str, _Plan]]:
+    """Each table with its sheet and plan, in sheet order: one sheet per table, or all on one sheet."""
+    out = []
+    next_row = layout.start_row
+    for table in _tables_in_order(tables, layout):
+        if layout.stacked:
+            plan = _plan(table, replace(layout, start_row=next_row))
+            next_row = plan.last_row + 1 + _STACK_GAP
+            out.append((table, STACKED_SHEET, plan))
+        else:
+            out.append((table, SHEET_NAMES.get(table.number, table.key), _plan(table, layout)))
+    return out
+
+
 def build_workbook(tables: Mapping[str, TableModel], **options: Any) -> Workbook:
-    """One sheet per table, laid out like an accountant's file; options are the fields of :class:`Layout`."""
+    """The tables laid out like an accountant's file, one sheet each (or stacked on one); options are the fields
+    of :class:`Layout`."""
     layout = Layout.of(options)
     wb = Workbook()
     wb.remove(wb.active)
-    chosen = _tables_in_order(tables, layout)
-    for table in chosen:
-        ws = wb.create_sheet(SHEET_NAMES.get(table.number, table.key))
-        _write(ws, _plan(table, layout), layout)
-    if chosen:
-        wb.properties.title = f"{chosen[0].department}{chosen[0].year}部门决算公开表"
+    placed = _placements(tables, layout)
+    for table, sheet, plan in placed:
+        ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
+        _write(ws, plan, layout)
+    if placed:
+        first = placed[0][0]
+        wb.properties.title = f"{first.department}{first.year}部门决算公开表"
     wb.properties.creator = "juesuan"
     wb.properties.created = wb.properties.modified = _FIXED_TIME
     return wb
@@ -719,13 +864,26 @@ def placed_amounts(table: TableModel, **options: Any) -> list[tuple[Row, str, st
     return [(row, column, f"{get_column_letter(c)}{r}") for row, column, r, c in plan.amounts]
 
 
+def _address(table: TableModel, plan: _Plan, key: str | int, column: str, block: int | None) -> str:
+    row = table.row(key, block)
+    for placed, col, r, c in plan.amounts:
+        if placed is row and col == column:
+            return f"{get_column_letter(c)}{r}"
+    raise KeyError(f"{table.table_no}“{key}”没有“{column}”栏")
+
+
 def locate(table: TableModel, key: str | int, column: str, block: int | None = None, **options: Any) -> str:
     """A1 address of one amount (row found as in :meth:`TableModel.row`) under the given layout options."""
-    row = table.row(key, block)
-    for placed, col, address in placed_amounts(table, **options):
-        if placed is row and col == column:
-            return address
-    raise KeyError(f"{table.table_no}“{key}”没有“{column}”栏")
+    return _address(table, _plan(table, Layout.of(options)), key, column, block)
+
+
+def where(tables: Mapping[str, TableModel], kind: str, key: str | int, column: str, block: int | None = None,
+          **options: Any) -> tuple[str, str]:
+    """(sheet, A1 address) of one amount of table ``kind`` in the workbook the options build (stacked too)."""
+    for table, sheet, plan in _placements(tables, Layout.of(options)):
+        if table.key == kind:
+            return sheet, _address(table, plan, key, column, block)
+    raise KeyError(f"工作簿中没有{kind}")
 
 
 def save_workbook(wb: Workbook, path: Path | str) -> None:

@@ -11,12 +11,11 @@ from .formula.rulefile import FORMULA_SHEET, rules_from_grid
 from .formula.rules import FormulaRule, check_formula_rules
 from .grid import Grid, a1
 from .plan import MARKS_SHEET, RESULTS_SHEET
-from .recognise import NotATable, recognise
+from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
 from .rules import load_catalogue, run
 from .perf.checks import check_perf
 from .perf.model import PerfTable
 from .perf.recognise import recognise_perf
-from .tables import TABLE_NAMES, Table
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
@@ -40,26 +39,27 @@ def recognise_all(
         if grid.sheet in NOT_TABLES:
             continue  # a marked copy checked again: our own sheets are no tables and no news
         try:
-            table = recognise(grid)
+            found = recognise_sheet(grid)
         except NotATable as exc:
-            found = recognise_perf(grid, profile=profile)
-            if found:
-                perf += found
-                refs += [t.ref() for t in found]
+            from_perf = recognise_perf(grid, profile=profile)
+            if from_perf:
+                perf += from_perf
+                refs += [t.ref() for t in from_perf]
             else:
                 skipped.append(Skipped(sheet=grid.sheet, reason=str(exc)))
             continue
-        refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title or TABLE_NAMES[table.kind],
-                             top_left=a1(*table.title_cell)))
-        if table.kind in tables:
-            first = tables[table.kind]
-            extra.append(Finding(
-                rule="D01", severity=Severity.warning, sheet=grid.sheet, cell=a1(*table.title_cell), table=table.kind,
-                message=f"工作簿中有两张{table.kind}表（另一张在“{first.sheet}”）：表间核对只使用第一张",
-                related=[first.qualified(first.title_cell)],
-            ))
-            continue
-        tables[table.kind] = table
+        for table in found:
+            refs.append(TableRef(sheet=grid.sheet, table=table.kind, title=table.title or TABLE_NAMES[table.kind],
+                                 top_left=a1(*table.title_cell)))
+            if table.kind in tables:
+                first = tables[table.kind]
+                extra.append(Finding(
+                    rule="D01", severity=Severity.warning, sheet=grid.sheet, cell=a1(*table.title_cell), table=table.kind,
+                    message=f"工作簿中有两张{table.kind}表（另一张在“{first.sheet}”）：表间核对只使用第一张",
+                    related=[first.qualified(first.title_cell)],
+                ))
+                continue
+            tables[table.kind] = table
     return tables, perf, refs, skipped, extra
 
 

@@ -22,6 +22,7 @@ from .grid import Grid, norm_text
 from .numbers import NotANumber, parse_number
 from .plan import RESULTS_SHEET, Action
 from .read import InputError
+from .rules import load_catalogue
 
 __all__ = ["EXPLAIN_HEADER", "EXPLAIN_SHEET", "Explanation", "Explanations", "read_explain_file"]
 
@@ -143,7 +144,21 @@ class Explanations:
                 self.records.pop(key, None)
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
-        """Findings with their 说明: 已说明 (info) while the value is the one explained, else counted as before."""
+        """Findings with their 说明: 已说明 (info) while the value is the one explained, else counted as before.
+        A suspect-cell finding of localisation (L01) is explained when every finding that points to it is."""
+        out = self._direct(findings)
+        localising = {r.id for r in load_catalogue() if r.kind == "localise"}
+        for i, finding in enumerate(out):
+            if finding.rule not in localising or finding.suspect is None or finding.explanation:
+                continue
+            behind = [f for f in out if f.suspect == finding.suspect and f.rule not in localising]
+            if behind and all(f.severity is Severity.info and f.explanation for f in behind):
+                out[i] = finding.model_copy(update={  # no 说明 of its own: it follows theirs
+                    "severity": Severity.info, "message": f"{EXPLAINED}（所涉勾稽关系均已说明）：{finding.message}",
+                })
+        return out
+
+    def _direct(self, findings: list[Finding]) -> list[Finding]:
         out = []
         for finding in findings:
             record = self.records.get((finding.rule, finding.sheet, finding.cell))

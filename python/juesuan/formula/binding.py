@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from ..recognise import TITLE_STEMS, clean_label
+from ..gongkai import TABLE_NAMES, title_kind
 from ..grid import norm_text
-from ..tables import TABLE_NAMES
+from ..layout import clean_label
 from .syntax import Column, RowItem
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "RowInfo",
     "column_keys",
     "column_of",
+    "label_of",
     "rows_for",
     "table_kind",
 ]
@@ -60,7 +61,8 @@ class ColumnInfo:
 
 class Cell(NamedTuple):
     """One amount cell: where it is, its value (``None`` = blank) and ``weight``, the number of rounded values
-    behind it (its leaf count: a 类 over 16 项 weighs 16), which sets the rounding tolerance."""
+    behind it (its non-zero leaves within its block and column: a 类 over 16 non-zero 项 weighs 16, a zero leaf
+    0), which sets the rounding tolerance."""
 
     sheet: str
     pos: tuple[int, int]
@@ -103,10 +105,12 @@ def table_kind(name: str) -> str | None:
     for kind, title in TABLE_NAMES.items():
         if text in (kind, title.removesuffix("表")):
             return kind
-    text = norm_text(name)
-    if "决算" in text:
-        return next((kind for kind, stems in TITLE_STEMS if any(s in text for s in stems)), None)
-    return None
+    return title_kind(norm_text(name))
+
+
+def label_of(row: RowInfo) -> str:
+    """A row's label as formulas compare it: normalised, without ordinal (``五、``) or trailing note."""
+    return clean_label(norm_text(row.label))
 
 
 # --- rows ----------------------------------------------------------------------------------------------------
@@ -114,7 +118,6 @@ def table_kind(name: str) -> str | None:
 
 def _path(text: str) -> list[str]:
     return [clean_label(part) for part in norm_text(text).split("/")]
-
 
 def _by_label(table: FormulaTable, rows: Sequence[RowInfo], text: str) -> RowInfo:
     """The row a label names. One word must name one row; ``A/B`` names the first row labelled B in block A or
@@ -125,12 +128,12 @@ def _by_label(table: FormulaTable, rows: Sequence[RowInfo], text: str) -> RowInf
         if any(r.block == anchor for r in pool):
             pool = [r for r in pool if r.block == anchor]
             continue
-        at = next((i for i, r in enumerate(pool) if clean_label(r.label) == anchor), None)
+        at = next((i for i, r in enumerate(pool) if label_of(r) == anchor), None)
         if at is None:
             raise BindError(f"{table.kind}中没有“{anchor}”行")
         block = pool[at].block
         pool = [r for r in pool[at + 1:] if r.block == block]
-    found = [r for r in pool if clean_label(r.label) == leaf]
+    found = [r for r in pool if label_of(r) == leaf]
     if not found:
         raise BindError(f"{table.kind}中没有“{text}”行")
     if len(found) > 1 and not anchors:

@@ -16,7 +16,6 @@ from typing import Literal, NamedTuple
 
 from ..findings import Finding, Severity
 from ..grid import a1
-from ..recognise import clean_label
 from ..tolerance import rounding_bound
 from .binding import (
     BindError,
@@ -27,6 +26,7 @@ from .binding import (
     RowInfo,
     column_keys,
     column_of,
+    label_of,
     rows_for,
     table_kind,
 )
@@ -70,17 +70,17 @@ class Comparison:
         return self.target.coef * self.target.value - sum((t.coef * t.value for t in self.terms), self.constant)
 
     def weight(self) -> Decimal:
-        """k of the tolerance: 1 for the target, plus the rounded values behind every other non-zero cell. Cells
-        of one row (a row identity) are each printed and rounded on their own and count 1."""
+        """k of the tolerance: 1 for the target, plus the rounded values behind every other cell. Cells of one
+        row (a row identity) are each printed and rounded on their own: a non-zero one counts 1."""
         one_row = all(t.table is self.target.table and t.row == self.target.row for t in self.terms)
-        return 1 + sum((abs(t.coef) * (1 if one_row else t.cell.weight) for t in self.terms if t.value), ZERO)
+        return 1 + sum((abs(t.coef) * ((1 if t.value else 0) if one_row else t.cell.weight) for t in self.terms), ZERO)
 
     def where(self) -> str:
         """The row and column of this instance, for the message."""
         parts = []
         if self.walks_rows:
             row = self.target.row
-            parts.append(f"{row.code} {clean_label(row.label)}" if row.code else f"“{clean_label(row.label)}”行")
+            parts.append(f"{row.code} {label_of(row)}" if row.code else f"“{label_of(row)}”行")
         column = self.target.column
         if self.walks_columns and (column.number or column.words):
             parts.append(f"第 {column.number} 栏" if column.number else f"“{column.words[-1]}”栏")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..findings import CellRef, Finding, Severity
 from ..grid import a1
 from ..rules.model import Rule
-from ..tables import Table
+from ..gongkai import Table
 from .binding import BindError, FormulaTable, NotApplicable, table_kind
 from .evaluate import comparisons, judge
 from .gongkai import formula_tables

@@ -1,6 +1,7 @@
-"""Rules: the catalogue (data) and the registered check kinds that evaluate it."""
+"""Rules: the catalogue (data), the registered kinds that evaluate it, and the engine that runs it."""
 
-from .kinds import KINDS, run
+from .engine import Evaluation, evaluate, run
+from .kinds import KINDS
 from .model import Rule, catalogue_markdown, load_catalogue
 
-__all__ = ["KINDS", "Rule", "catalogue_markdown", "load_catalogue", "run"]
+__all__ = ["Evaluation", "KINDS", "Rule", "catalogue_markdown", "evaluate", "load_catalogue", "run"]

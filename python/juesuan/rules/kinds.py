@@ -1,62 +1,55 @@
-"""The registered check kinds: each turns one catalogue rule plus the recognised tables into findings.
+"""The registered rule kinds. An identity kind turns one catalogue rule plus the recognised tables into an
+:class:`~.identities.IdentitySet`; a check kind yields findings directly (names, codes, values).
 
 A kind knows *how* to check (a sum, a hierarchy, a match by code); the catalogue says *what* to check.
+Row sums and hierarchy sums run over whole columns of exact integers; only the equations that do not hold
+become objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from ..findings import Finding, Severity
+from ..gongkai.tables import Line, Table
 from ..grid import a1
-from ..recognise import clean_label
-from ..tables import Line, Table
-from ..tolerance import rounding_bound
+from ..layout import clean_label
+from .identities import Cell, CellKey, Identity, IdentityList, IdentitySet, make_identity
 from .model import Rule
 
-__all__ = ["KINDS", "Tables", "Term"]
+__all__ = ["CHECK_KINDS", "IDENTITY_KINDS", "KINDS", "Tables", "finding_of"]
 
 Tables = dict[str, Table]
-Check = Callable[[Rule, Tables], Iterator[Finding]]
-KINDS: dict[str, Check] = {}
+IdentityKind = Callable[[Rule, Tables], list[IdentitySet]]
+CheckKind = Callable[[Rule, Tables], Iterator[Finding]]
+IDENTITY_KINDS: dict[str, IdentityKind] = {}
+CHECK_KINDS: dict[str, CheckKind] = {}
 ZERO = Decimal(0)
 WORDS_MAX = 6  # terms spelled out in a message; longer sums name the non-zero ones
 
 
-def kind(name: str) -> Callable[[Check], Check]:
-    def register(fn: Check) -> Check:
-        KINDS[name] = fn
+def identity_kind(name: str) -> Callable[[IdentityKind], IdentityKind]:
+    def register(fn: IdentityKind) -> IdentityKind:
+        IDENTITY_KINDS[name] = fn
         return fn
 
     return register
 
 
-class Term:
-    """One cell of an identity: a line of a table in one column, with its sign. Its value is read once, on
-    construction, because long tables create tens of thousands of terms."""
+def check_kind(name: str) -> Callable[[CheckKind], CheckKind]:
+    def register(fn: CheckKind) -> CheckKind:
+        CHECK_KINDS[name] = fn
+        return fn
 
-    __slots__ = ("table", "line", "column", "sign", "flat", "pos", "raw", "value")
+    return register
 
-    def __init__(self, table: Table, line: Line, column: str, sign: int = 1, flat: bool = False) -> None:
-        self.table, self.line, self.column, self.sign = table, line, column, sign
-        self.flat = flat  # a cell printed and rounded on its own (row identities), whatever lies below it
-        self.pos: tuple[int, int] = line.cells[column]
-        self.raw: Decimal | None = table.values.get(self.pos)
-        self.value: Decimal = self.raw if self.raw is not None else ZERO  # blanks count as zero, as printed
 
-    @property
-    def weight(self) -> int:
-        """Rounded values behind this cell (0 for a zero cell): the k of the tolerance."""
-        return (1 if self.flat else self.line.leaves) if self.value else 0
-
-    def words(self, with_table: bool, with_column: bool) -> str:
-        name = clean_label(self.line.label) if self.line.side or not self.line.code else f"{self.line.code} {self.line.label}"
-        text = f"{self.table.kind}“{name}”" if with_table else f"“{name}”"
-        return f"{text}[{self.column}]" if with_column else text
+# --- references ---------------------------------------------------------------------------------------------
 
 
 def _split(spec: str) -> tuple[int, str | None, str, str | None]:
+    """``-公开01|E:本年支出合计@决算数`` → (−1, 公开01, E:本年支出合计, 决算数)."""
     sign = -1 if spec.startswith("-") else 1
     spec = spec.lstrip("-")
     table, _, rest = spec.rpartition("|")
@@ -72,168 +65,194 @@ def _lines(table: Table, ref: str) -> list[Line]:
     return [line] if line else []
 
 
-def resolve(spec: str, tables: Tables, default_table: str | None, column: str | None) -> list[Term] | None:
-    """Terms for a reference; ``None`` when its table is not in the workbook (the identity is skipped)."""
+def _resolve(spec: str, tables: Tables, default_table: str | None, column: str | None) -> list[tuple[int, Cell]] | None:
+    """Signed cells for a reference; ``None`` when its table is not in the workbook (the identity is skipped)."""
     sign, table_kind, ref, col = _split(spec)
     table = tables.get(table_kind or default_table or "")
     if table is None:
         return None
     col = col or column
-    return [Term(table, ln, col, sign) for ln in _lines(table, ref) if col in ln.cells]
+    return [(sign, Cell(table, ln, col)) for ln in _lines(table, ref) if col in ln.block.columns]
 
 
-def compare(rule: Rule, target: Term, terms: list[Term], *, op: str = "=", words: str | None = None) -> Finding | None:
-    """Evaluate ``target op Σ terms``: nothing when it holds, a rounding warning within tolerance, else the
-    rule's severity. The finding marks the target cell and lists the terms as related cells."""
-    computed = sum((t.sign * t.value for t in terms), ZERO)
-    actual = target.value
-    diff = actual - computed
-    broken = diff > 0 if op == "<=" else diff != 0
-    if not broken:
-        return None
-    exact = target.table.exact or any(t.table.exact for t in terms)
-    bound = rounding_bound(1 + sum(t.weight for t in terms), target.table.decimals, exact)
-    rounding = abs(diff) <= bound
-    if words is None:
-        tables = {target.table.kind} | {t.table.kind for t in terms}
-        multi = len({target.column} | {t.column for t in terms}) > 1 or len(target.table.columns) > 1
-        lhs = target.words(len(tables) > 1, multi)
-        shown = terms if len(terms) <= WORDS_MAX else [t for t in terms if t.value][:WORDS_MAX]
-        rhs = "".join(
-            f"{' − ' if t.sign < 0 else ' + ' if i else ''}{t.words(len(tables) > 1, multi)}" for i, t in enumerate(shown)
-        ) or "0"
-        if len(shown) < len(terms):
-            rhs = f"{rhs}（共 {len(terms)} 项，其余为零）" if len(shown) == sum(1 for t in terms if t.value) else f"{rhs} + ……（共 {len(terms)} 项）"
-        words = f"{lhs} {'≤' if op == '<=' else '='} {rhs}"
-    if rounding:
-        message = f"尾数误差（差额在容差 ±{bound} 以内，多为金额单位换算四舍五入所致）：{words}"
-    else:
-        message = f"{rule.name}：{words}"
-    return Finding(
-        rule=rule.id,
-        severity=rule.rounding_severity if rounding else rule.severity,
-        sheet=target.table.sheet,
-        cell=a1(*target.pos),
-        expected=computed,
-        actual=target.raw,
-        difference=diff,
-        message=message,
-        related=[t.table.qualified(t.pos) for t in terms],
-        table=target.table.kind,
-    )
+# --- identity kinds -------------------------------------------------------------------------------------------
 
 
-def _identities(rule: Rule, tables: Tables) -> Iterator[tuple[Term, list[Term]]]:
-    """Each (target cell, term cells) a sum/≤ rule stands for: one per column of the target line unless the
-    target names its column. Skipped entirely when a table it refers to is not in the workbook."""
+def _sum_identities(rule: Rule, tables: Tables, op: str) -> list[IdentitySet]:
+    """Each (target, terms) a sum/≤ rule stands for: one per column of the target line unless the target names
+    its column. Skipped when a table it refers to is not in the workbook."""
     assert rule.target
     _, table_kind, ref, target_col = _split(rule.target)
     table = tables.get(table_kind or rule.table or "")
     if table is None:
-        return
+        return []
+    found: list[Identity] = []
     for line in _lines(table, ref):
         for column in [target_col] if target_col else table.columns:
-            if column not in line.cells:
+            if column not in line.block.columns:
                 continue
-            terms: list[Term] = []
+            terms: list[tuple[int, Cell]] = []
             for spec in rule.terms:
-                found = resolve(spec, tables, rule.table, column)
-                if found is None:
+                resolved = _resolve(spec, tables, rule.table, column)
+                if resolved is None:
                     break
-                terms.extend(found)
+                terms.extend(resolved)
             else:
-                yield Term(table, line, column), terms
+                found.append(make_identity(rule, Cell(table, line, column), terms, op))
+    return [IdentityList(rule, found)]
 
 
-@kind("sum")
-def check_sum(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    for target, terms in _identities(rule, tables):
-        if (f := compare(rule, target, terms)) is not None:
-            yield f
+@identity_kind("sum")
+def sum_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
+    return _sum_identities(rule, tables, "=")
 
 
-@kind("le")
-def check_le(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    for target, terms in _identities(rule, tables):
-        if (f := compare(rule, target, terms, op="<=")) is not None:
-            yield f
+@identity_kind("le")
+def le_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
+    return _sum_identities(rule, tables, "<=")
 
 
-def _balanced(table: Table, target: tuple[int, int], parts: list[tuple[int, tuple[int, int]]]) -> bool:
-    """Fast pre-check on the parsed values: most identities hold exactly, and those need no Terms."""
-    values = table.values
-    total = sum((sign * (values.get(pos) or ZERO) for sign, pos in parts), ZERO)
-    return (values.get(target) or ZERO) == total
+class _ColumnSet:
+    """Shared by the column-wise sets: which line and column a cell key is, in this set's table."""
+
+    def __init__(self, rule: Rule, table: Table) -> None:
+        self.rule = rule
+        self.table = table
+
+    def _locate(self, key: CellKey) -> tuple[Line, str] | None:
+        sheet, row, col = key
+        if sheet != self.table.sheet:
+            return None
+        for line in self.table.lines_at(row):
+            for column, c in line.block.columns.items():
+                if c == col:
+                    return line, column
+        return None
 
 
-@kind("row_sum")
-def check_row_sum(rule: Rule, tables: Tables) -> Iterator[Finding]:
+class RowSums(_ColumnSet):
+    """``target = Σ ±terms`` on every line of a table (or of one side), computed column by column."""
+
+    def __init__(self, rule: Rule, table: Table, target: str, terms: list[tuple[int, str]], side: str | None) -> None:
+        super().__init__(rule, table)
+        self.target, self.terms, self.side = target, terms, side
+        units = table.units
+        diff = list(units[target])
+        for sign, column in terms:
+            part = units.get(column)
+            if part is not None:
+                diff = [d - p for d, p in zip(diff, part)] if sign > 0 else [d + p for d, p in zip(diff, part)]
+        self._diff = diff
+        self._count = sum(1 for line in table.lines if self._applies(line))
+
+    def _applies(self, line: Line) -> bool:
+        return (self.side is None or line.side == self.side) and self.target in line.block.columns
+
+    def _identity(self, line: Line) -> Identity:
+        terms = [(sign, Cell(self.table, line, column)) for sign, column in self.terms if column in line.block.columns]
+        return make_identity(self.rule, Cell(self.table, line, self.target), terms, flat=True)
+
+    def broken(self) -> Iterable[Identity]:
+        lines = self.table.lines
+        return [self._identity(lines[i]) for i, d in enumerate(self._diff) if d and self._applies(lines[i])]
+
+    def containing(self, key: CellKey) -> Iterable[Identity]:
+        found = self._locate(key)
+        if found is None:
+            return []
+        line, column = found
+        if not self._applies(line) or (column != self.target and column not in {c for _, c in self.terms}):
+            return []
+        return [self._identity(line)]
+
+    def __len__(self) -> int:
+        return self._count
+
+
+@identity_kind("row_sum")
+def row_sum_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
     table = tables.get(rule.table or "")
     if table is None or rule.target not in table.columns:
-        return
-    signed = [(-1 if spec.startswith("-") else 1, spec.lstrip("-")) for spec in rule.terms]
-    for line in table.lines:
-        if rule.side is not None and line.side != rule.side or rule.target not in line.cells:
-            continue
-        present = [(sign, column) for sign, column in signed if column in line.cells]
-        if _balanced(table, line.cells[rule.target], [(sign, line.cells[column]) for sign, column in present]):
-            continue
-        terms = [Term(table, line, column, sign, flat=True) for sign, column in present]
-        if (f := compare(rule, Term(table, line, rule.target), terms)) is not None:
-            yield f
+        return []
+    terms = [(-1 if spec.startswith("-") else 1, spec.lstrip("-")) for spec in rule.terms]
+    return [RowSums(rule, table, rule.target, terms, rule.side)]
 
 
-@kind("hierarchy")
-def check_hierarchy(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    table = tables.get(rule.table or "")
-    if table is None:
-        return
-    for parent in [ln for ln in table.lines if ln.level == rule.parent]:
-        children = table.children(parent)
-        if not children:
-            continue
+class Hierarchy(_ColumnSet):
+    """``parent = Σ children`` in every amount column, for the parents of one level (合计, 类 or 款)."""
+
+    def __init__(self, rule: Rule, table: Table, level: str) -> None:
+        super().__init__(rule, table)
+        self.level = level
+        lines = table.lines
+        self.parents = [p for p in table.children if lines[p].level == level]
+        self._broken: list[tuple[int, str]] = []
         for column in table.columns:
-            if column not in parent.cells:
-                continue
-            below = [ch for ch in children if column in ch.cells]
-            if _balanced(table, parent.cells[column], [(1, ch.cells[column]) for ch in below]):
-                continue
-            terms = [Term(table, ch, column) for ch in below]
-            if (f := compare(rule, Term(table, parent, column), terms)) is not None:
-                yield f
+            units, sums = table.units[column], table.child_sums(column)
+            self._broken += [(p, column) for p in self.parents
+                             if units[p] != sums[p] and column in lines[p].block.columns]
+        self._count = sum(len(lines[p].block.columns) for p in self.parents)
+
+    def _identity(self, parent: int, column: str) -> Identity:
+        table = self.table
+        line = table.lines[parent]
+        terms = [(1, Cell(table, table.lines[k], column)) for k in table.children[parent]
+                 if column in table.lines[k].block.columns]
+        return make_identity(self.rule, Cell(table, line, column), terms)
+
+    def broken(self) -> Iterable[Identity]:
+        return [self._identity(p, column) for p, column in self._broken]
+
+    def containing(self, key: CellKey) -> Iterable[Identity]:
+        found = self._locate(key)
+        if found is None:
+            return []
+        line, column = found
+        table = self.table
+        out = []
+        if line.level == self.level and line.index in table.children:
+            out.append(self._identity(line.index, column))
+        parent = table.parents[line.index]
+        if parent >= 0 and table.lines[parent].level == self.level and column in table.lines[parent].block.columns:
+            out.append(self._identity(parent, column))
+        return out
+
+    def __len__(self) -> int:
+        return self._count
 
 
-@kind("class_match")
-def check_class_match(rule: Rule, tables: Tables) -> Iterator[Finding]:
+@identity_kind("hierarchy")
+def hierarchy_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
+    table = tables.get(rule.table or "")
+    if table is None or rule.parent is None:
+        return []
+    return [Hierarchy(rule, table, rule.parent)]
+
+
+@identity_kind("class_match")
+def class_match_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
+    """The class lines of 公开01/04 against the 类 rows of the detailed table, matched by code; a class line
+    with no 类 row is compared with zero, a 类 row with no class line is reported by :func:`check_class_rows`."""
     assert rule.left and rule.right
-    _, left_kind, _, _ = _split(rule.left)
-    _, right_kind, _, _ = _split(rule.right)
-    left = resolve(rule.left, tables, None, None)
-    right = resolve(rule.right, tables, None, None)
+    left = _resolve(rule.left, tables, None, None)
+    right = _resolve(rule.right, tables, None, None)
     if left is None or right is None:
-        return
-    by_code = {t.line.code: t for t in right}
-    for term in left:
-        other = by_code.pop(term.line.code, None)
-        if (f := compare(rule, term, [other] if other else [])) is not None:
-            if other is None:
-                f.message = f"{rule.name}：{right_kind}中没有科目 {term.line.code}，而{left_kind}该行不为零"
-            yield f
-    for other in by_code.values():
-        if other.value:
-            yield Finding(
-                rule=rule.id, severity=rule.severity, sheet=other.table.sheet, cell=a1(*other.pos),
-                expected=None, actual=other.raw, difference=None, table=other.table.kind,
-                message=f"{rule.name}：{left_kind}中没有与科目 {other.line.code} {other.line.label} 对应的类级行",
-            )
+        return []
+    by_code = {cell.line.code: (sign, cell) for sign, cell in right}
+    found = [make_identity(rule, cell, [by_code[cell.line.code]] if cell.line.code in by_code else [])
+             for _, cell in left]
+    return [IdentityList(rule, found)]
 
 
-@kind("subset")
-def check_subset(rule: Rule, tables: Tables) -> Iterator[Finding]:
+@identity_kind("subset")
+def subset_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
+    """Every code of the part tables (公开05/07/08) within the whole table (公开03), column by column:
+    part + the other parts ≤ whole."""
     whole = tables.get(rule.whole or "")
     parts = [tables[p] for p in rule.parts if p in tables]
     if whole is None or not parts:
-        return
+        return []
+    found: list[Identity] = []
     seen: set[str] = set()
     for part in parts:
         for line in part.lines:
@@ -242,52 +261,120 @@ def check_subset(rule: Rule, tables: Tables) -> Iterator[Finding]:
             seen.add(line.key)
             whole_line = whole.line(line.key)
             if whole_line is None:
-                if any(part.value(line, c) for c in rule.columns.values()):
-                    yield Finding(
-                        rule=rule.id, severity=rule.severity, sheet=part.sheet, cell=a1(*(line.anchor or (line.row, 0))),
-                        message=f"{rule.name}：{whole.kind}中没有科目 {line.key} {line.label}", table=part.kind,
-                    )
                 continue
             others = [(p, p.line(line.key)) for p in parts if p is not part]
             for whole_col, part_col in rule.columns.items():
-                if part_col not in line.cells or whole_col not in whole_line.cells:
+                if part_col not in line.block.columns or whole_col not in whole_line.block.columns:
                     continue
-                terms = [Term(whole, whole_line, whole_col)]
-                terms += [Term(p, ln, part_col, -1) for p, ln in others if ln is not None and part_col in ln.cells]
-                if (f := compare(rule, Term(part, line, part_col), terms, op="<=")) is not None:
-                    yield f
+                terms = [(1, Cell(whole, whole_line, whole_col))]
+                terms += [(-1, Cell(p, ln, part_col)) for p, ln in others if ln is not None and part_col in ln.block.columns]
+                found.append(make_identity(rule, Cell(part, line, part_col), terms, "<="))
+    return [IdentityList(rule, found)]
 
 
-@kind("code_names")
+# --- findings of identities -------------------------------------------------------------------------------------
+
+
+def _words(cell: Cell, with_table: bool, with_column: bool) -> str:
+    line = cell.line
+    name = clean_label(line.label) if line.side or not line.code else f"{line.code} {line.label}"
+    text = f"{cell.table.kind}“{name}”" if with_table else f"“{name}”"
+    return f"{text}[{cell.column}]" if with_column else text
+
+
+def describe(identity: Identity) -> str:
+    """The identity in words: ``公开01“本年收入合计” = “一般公共预算财政拨款” + …``."""
+    target, terms = identity.target, identity.terms
+    tables = {target.table.kind} | {c.table.kind for _, c in terms}
+    multi = len({target.column} | {c.column for _, c in terms}) > 1 or len(target.table.columns) > 1
+    lhs = _words(target, len(tables) > 1, multi)
+    shown = terms if len(terms) <= WORDS_MAX else [t for t in terms if t[1].units][:WORDS_MAX]
+    rhs = "".join(
+        f"{' − ' if sign < 0 else ' + ' if i else ''}{_words(cell, len(tables) > 1, multi)}" for i, (sign, cell) in enumerate(shown)
+    ) or "0"
+    if len(shown) < len(terms):
+        nonzero = sum(1 for _, c in terms if c.units)
+        rhs = f"{rhs}（共 {len(terms)} 项，其余为零）" if len(shown) == nonzero else f"{rhs} + ……（共 {len(terms)} 项）"
+    return f"{lhs} {'≤' if identity.op == '<=' else '='} {rhs}"
+
+
+def finding_of(identity: Identity) -> Finding:
+    """A broken identity as a finding at its target cell: a rounding warning within tolerance, else the rule's
+    severity; the terms are the related cells."""
+    rule, target = identity.rule, identity.target
+    words = describe(identity)
+    if identity.rounding:
+        message = f"尾数误差（差额在容差 ±{identity.bound} 以内，多为金额单位换算四舍五入所致）：{words}"
+    else:
+        message = f"{rule.name}：{words}"
+    if rule.kind == "class_match" and not identity.terms:
+        _, right_kind, _, _ = _split(rule.right or "")
+        _, left_kind, _, _ = _split(rule.left or "")
+        message = f"{rule.name}：{right_kind}中没有科目 {target.line.code}，而{left_kind}该行不为零"
+    return Finding(
+        rule=rule.id,
+        severity=rule.rounding_severity if identity.rounding else rule.severity,
+        sheet=target.table.sheet,
+        cell=a1(*target.pos),
+        expected=identity.computed,
+        actual=target.raw,
+        difference=identity.diff,
+        message=message,
+        related=[cell.table.qualified(cell.pos) for _, cell in identity.terms],
+        table=target.table.kind,
+    )
+
+
+# --- check kinds ------------------------------------------------------------------------------------------------
+
+
+@check_kind("class_match")
+def check_class_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
+    """A non-zero 类 row of the detailed table without a class line in the summary table."""
+    assert rule.left and rule.right
+    _, left_kind, _, _ = _split(rule.left)
+    left = _resolve(rule.left, tables, None, None)
+    right = _resolve(rule.right, tables, None, None)
+    if left is None or right is None:
+        return
+    codes = {cell.line.code for _, cell in left}
+    for _, cell in right:
+        if cell.line.code not in codes and cell.units:
+            yield Finding(
+                rule=rule.id, severity=rule.severity, sheet=cell.table.sheet, cell=a1(*cell.pos),
+                actual=cell.raw, table=cell.table.kind,
+                message=f"{rule.name}：{left_kind}中没有与科目 {cell.line.code} {cell.line.label} 对应的类级行",
+            )
+
+
+@check_kind("subset")
+def check_subset_codes(rule: Rule, tables: Tables) -> Iterator[Finding]:
+    """A code of a part table (公开05/07/08) that the whole table (公开03) does not list."""
+    whole = tables.get(rule.whole or "")
+    if whole is None:
+        return
+    for part in (tables[p] for p in rule.parts if p in tables):
+        for line in part.lines:
+            if line.code and whole.line(line.key) is None and any(part.value(line, c) for c in rule.columns.values()):
+                yield Finding(rule=rule.id, severity=rule.severity, sheet=part.sheet, cell=a1(*line.anchor),
+                              message=f"{rule.name}：{whole.kind}中没有科目 {line.key} {line.label}", table=part.kind)
+
+
+@check_kind("code_names")
 def check_code_names(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    first: dict[str, tuple[Table, Line, str]] = {}
-    for table in tables.values():
-        for line in table.lines:
-            if not line.code or line.anchor is None:
-                continue
-            if table.kind in ("公开01", "公开04"):
-                continue  # class lines are matched to codes by these very names
-            seen = first.setdefault(line.code, (table, line, line.label))
-            if seen[2] == line.label:
-                continue
-            name = clean_label(line.label)
-            if name and clean_label(seen[2]) != name:
-                other_table, other_line, other_name = seen[0], seen[1], clean_label(seen[2])
-                yield Finding(
-                    rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor), table=table.kind,
-                    message=f"{rule.name}：科目 {line.code} 在{other_table.kind}中为“{other_name}”，在{table.kind}中为“{name}”",
-                    related=[other_table.qualified(other_line.anchor)] if other_line.anchor else [],
-                )
+    from .names import name_findings
+
+    yield from name_findings(rule, tables)
 
 
-@kind("code_parent")
+@check_kind("code_parent")
 def check_code_parent(rule: Rule, tables: Tables) -> Iterator[Finding]:
     for table in tables.values():
         codes = {ln.code for ln in table.lines if ln.code and not ln.side}
         for line in table.lines:
-            if not line.code or line.side or len(line.code) == 3 or line.anchor is None:
+            if not line.code or line.side or len(line.code) == 3:
                 continue
-            parent = line.code[:3] if len(line.code) == 5 else line.code[:5]
+            parent = line.code[:-2]
             if parent not in codes:
                 yield Finding(
                     rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor), table=table.kind,
@@ -295,11 +382,11 @@ def check_code_parent(rule: Rule, tables: Tables) -> Iterator[Finding]:
                 )
 
 
-@kind("unknown_rows")
+@check_kind("unknown_rows")
 def check_unknown_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
     for table in tables.values():
         for line in table.lines:
-            if line.level == "未识别" and line.anchor is not None:
+            if line.level == "未识别":
                 yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor),
                               table=table.kind, message=f"{rule.name}：“{line.label}”")
 
@@ -307,18 +394,18 @@ def check_unknown_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
 _NO_DATA_WORDS = ("无数据", "没有", "不涉及", "无此")
 
 
-@kind("empty_note")
+@check_kind("empty_note")
 def check_empty_note(rule: Rule, tables: Tables) -> Iterator[Finding]:
     for name in rule.tables:
         table = tables.get(name)
-        if table is None or any(table.values.values()):
+        if table is None or any(any(column) for column in table.units.values()):
             continue
         if not any(w in note for note in table.notes for w in _NO_DATA_WORDS):
             yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*table.title_cell),
                           table=table.kind, message=f"{rule.name}（如“本部门本年度没有……，故本表无数据。”）")
 
 
-def _issues(code: str) -> Check:
+def _issues(code: str) -> CheckKind:
     def check(rule: Rule, tables: Tables) -> Iterator[Finding]:
         for table in tables.values():
             for issue, pos, raw, value in table.issues:
@@ -328,22 +415,24 @@ def _issues(code: str) -> Check:
     return check
 
 
-KINDS["text_number"] = _issues("V01")
-KINDS["not_a_number"] = _issues("V02")
+CHECK_KINDS["text_number"] = _issues("V01")
+CHECK_KINDS["not_a_number"] = _issues("V02")
 
 
-@kind("negative")
+@check_kind("negative")
 def check_negative(rule: Rule, tables: Tables) -> Iterator[Finding]:
     for table in tables.values():
-        for pos, value in table.values.items():
-            if value is not None and value < 0:
-                yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*pos), table=table.kind,
-                              actual=value, message=rule.name)
+        for column, units in table.units.items():
+            if not units or min(units) >= 0:
+                continue
+            for i, u in enumerate(units):
+                if u < 0:
+                    line = table.lines[i]
+                    cell = Cell(table, line, column)
+                    yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*cell.pos),
+                                  table=table.kind, actual=cell.value, message=rule.name)
 
 
-def run(rules: tuple[Rule, ...], tables: Tables) -> list[Finding]:
-    """Every rule over the tables; unknown kinds are a programming error caught by the catalogue test."""
-    findings: list[Finding] = []
-    for rule in rules:
-        findings.extend(KINDS[rule.kind](rule, tables))
-    return findings
+#: Every kind a catalogue rule may name (a kind may both state identities and check, e.g. class_match);
+#: ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row.
+KINDS: frozenset[str] = frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise"}
