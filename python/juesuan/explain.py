@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .findings import Finding, Severity
+from .formula.rulefile import cell_text
 from .grid import Grid, norm_text
 from .numbers import NotANumber, parse_number
 from .plan import RESULTS_SHEET, Action
@@ -43,14 +44,6 @@ class Explanation:
     known: bool = True
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _amount(value: object) -> Decimal | None:
     try:
         return parse_number(value)
@@ -68,7 +61,7 @@ def _rows(values: Sequence[Sequence[object]], columns: Sequence[str]) -> Iterabl
     index = {c: names.index(c) for c in columns if c in names}
     for row in values[1:]:
         cells = {c: row[i] if i < len(row) else None for c, i in index.items()}
-        if all(_text(cells.get(c)) for c in columns[:3]):
+        if all(cell_text(cells.get(c)) for c in columns[:3]):
             yield cells
 
 
@@ -77,10 +70,10 @@ _LINK = re.compile(r'^=HYPERLINK\(.*,\s*"([^"]*)"\s*\)$', re.IGNORECASE)
 
 def _key(cells: Mapping[str, object]) -> Key:
     """(规则, 工作表, 单元格); the 单元格 of 审核结果 may come back as its HYPERLINK formula."""
-    cell = _text(cells["单元格"])
+    cell = cell_text(cells["单元格"])
     if m := _LINK.match(cell):
         cell = m.group(1)
-    return (_text(cells["规则"]), _text(cells["工作表"]), cell.replace("$", "").upper())
+    return (cell_text(cells["规则"]), cell_text(cells["工作表"]), cell.replace("$", "").upper())
 
 
 def read_explain_file(path: str | Path) -> dict[Key, str]:
@@ -104,7 +97,7 @@ def read_explain_file(path: str | Path) -> dict[Key, str]:
         values = grid.values if grid is not None else []
     else:
         raise InputError(f"说明文件应为 .csv 或 .xlsx：{path.name}")
-    found = {_key(cells): _text(cells.get("说明")) for cells in _rows(values, ["规则", "工作表", "单元格", "说明"])}
+    found = {_key(cells): cell_text(cells.get("说明")) for cells in _rows(values, ["规则", "工作表", "单元格", "说明"])}
     if not found:
         raise InputError(f"说明文件中没有可用的行（应有“规则”“工作表”“单元格”“说明”四列）：{path.name}")
     return found
@@ -125,11 +118,11 @@ class Explanations:
         by_name = {g.sheet: g for g in grids}
         record = by_name.get(EXPLAIN_SHEET)
         for cells in _rows(record.values if record else [], EXPLAIN_HEADER):
-            self.records[_key(cells)] = Explanation(_text(cells.get("说明")), _amount(cells.get("说明时数值")))
+            self.records[_key(cells)] = Explanation(cell_text(cells.get("说明")), _amount(cells.get("说明时数值")))
         self.stored = self._state() if record is not None else None
         results = by_name.get(RESULTS_SHEET)
         for cells in _rows(results.values if results else [], ["规则", "工作表", "单元格", "实为", "说明"]):
-            key, text = _key(cells), _text(cells.get("说明"))
+            key, text = _key(cells), cell_text(cells.get("说明"))
             known = self.records.get(key)
             if known is not None and known.text == text:
                 continue

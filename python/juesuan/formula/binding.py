@@ -52,11 +52,15 @@ class RowInfo:
 @dataclass(frozen=True)
 class ColumnInfo:
     """One amount column: ``number`` the printed 栏次 (``None`` where there is no 栏次 row), ``words`` its header
-    words from top to bottom, normalised (``("决算数", "公务用车购置及运行维护费", "小计")``)."""
+    words from top to bottom as printed, normalised (``("决算数", "公务用车购置及运行维护费", "小计")``), and
+    ``standard`` the words the published template prints for the column recognised here (a 公开05 column
+    printed 合计 is the template's 小计; a 三公 column nested item over stage, or spelled 公务用车运行费, still
+    reads ``("决算数", "公务用车购置及运行维护费", "公务用车运行维护费")``), so one formula fits every layout."""
 
     key: Hashable
     number: int | None
     words: tuple[str, ...]
+    standard: tuple[str, ...] = ()
 
 
 class Cell(NamedTuple):
@@ -173,8 +177,11 @@ def rows_for(table: FormulaTable, items: Sequence[RowItem]) -> list[RowInfo]:
 
 
 def _matches(column: ColumnInfo, path: list[str]) -> bool:
+    """The path's last word is the column's lowest header word and the others stand above it, as printed or as
+    the template prints them."""
     *groups, leaf = path
-    return bool(column.words) and column.words[-1] == leaf and all(g in column.words[:-1] for g in groups)
+    return any(words and words[-1] == leaf and all(g in words[:-1] for g in groups)
+               for words in (column.words, column.standard))
 
 
 def _what(spec: Column) -> str:

@@ -24,7 +24,7 @@ from ..rules.model import Rule
 from .rules import FAMILIES, FormulaRule, family_of
 from .syntax import FormulaSyntaxError, parse_many
 
-__all__ = ["FORMULA_SHEET", "HEADER", "Problem", "export_rows", "read_rule_file", "rules_from_grid", "write_rule_file"]
+__all__ = ["FORMULA_SHEET", "HEADER", "Problem", "cell_text", "export_rows", "read_rule_file", "rules_from_grid", "write_rule_file"]
 
 #: A sheet of this name in a workbook holds the unit's own formulas; it is read as a list, not as a table.
 FORMULA_SHEET = "审核公式"
@@ -86,7 +86,8 @@ class _Reader:
             self.rules.append(FormulaRule(rule_id, tuple(formulas), family, note.strip(), origin))
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as the user typed it: stripped text, a whole number without ``.0`` (a sheet named 2023)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -103,7 +104,7 @@ def _columns(row: Sequence[str]) -> dict[str, int] | None:
 def _read_table(rows: Sequence[Sequence[object]], source: str, sheet: str | None = None) -> tuple[list[FormulaRule], list[Problem]]:
     """A list laid out in columns: the header row (within the first rows) names 编号, 公式, 类型, 说明."""
     reader = _Reader(source)
-    texts = [[_cell_text(v) for v in row] for row in rows]
+    texts = [[cell_text(v) for v in row] for row in rows]
     header = next(((i, cols) for i, row in enumerate(texts[:20]) if (cols := _columns(row))), None)
     if header is None:
         reader.problems.append(Problem(source, "没有找到表头（应有“编号”“公式”“类型”列，可选“说明”列）"))
