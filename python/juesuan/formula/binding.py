@@ -76,8 +76,9 @@ class Cell(NamedTuple):
 
 class FormulaTable(Protocol):
     """What a recognised table offers to formulas. ``rows()`` are in 行次 order, block by block (the 收入 block
-    before the 支出 block); ``amount_columns(row)`` are the columns the row has, left to right; ``cell`` is
-    ``None`` when the row has no such column. ``decimals`` and ``exact`` (元 tables) set the tolerance."""
+    before the 支出 block); ``amount_columns(row)`` are the columns the row has, left to right - the same for
+    every row of a block; ``cell`` is ``None`` when the row has no such column. ``decimals`` and ``exact`` (元
+    tables) set the tolerance."""
 
     kind: str
     title: str

@@ -136,10 +136,13 @@ class _Bound:
     keys: frozenset[Hashable] | None
     rows: list[RowInfo] = field(default_factory=list)
     var: int | None = None
+    _named: dict[str, ColumnInfo | None] = field(default_factory=dict)  # the named column in each block
 
     def column(self, row: RowInfo, position: int) -> ColumnInfo | None:
         if self.ref.column is not None and self.keys is not None:
-            return column_of(self.table, self.ref.column, self.keys, row)
+            if row.block not in self._named:
+                self._named[row.block] = column_of(self.table, self.ref.column, self.keys, row)
+            return self._named[row.block]
         columns = self.table.amount_columns(row)
         return columns[position] if position < len(columns) else None
 

@@ -4,6 +4,7 @@ mapping of lines, blocks and header columns onto the records formulas bind to.""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from ..gongkai import Line, Table
 from .binding import Cell, ColumnInfo, FormulaTable, RowInfo
@@ -60,6 +61,7 @@ class GongkaiTable:
                 words = header.path if header is not None and header.path else (key,)
                 self._columns[col] = ColumnInfo(col, block.numbers.get(key), words, _standard(table, block.name, key))
                 self._keys[col] = key
+        self._values: dict[str, list[Decimal | None]] = {}
         self._row_columns = {
             id(block): [self._columns[col] for col in sorted(block.columns.values())] for block in table.blocks
         }
@@ -81,8 +83,10 @@ class GongkaiTable:
         key = self._keys[column.key]  # type: ignore[index]
         if line.block.columns.get(key) != column.key:
             return None
-        table = self.table
-        return Cell(table.sheet, table.pos(line, key), table.value(line, key), table.weights(key)[line.index])
+        values = self._values.get(key)
+        if values is None:  # a column's amounts are made once, for all the formulas that read them
+            values = self._values[key] = [self.table.value(ln, key) for ln in self.table.lines]
+        return Cell(self.table.sheet, (line.row, column.key), values[line.index], self.table.weights(key)[line.index])  # type: ignore[arg-type]
 
 
 def formula_tables(tables: Mapping[str, Table]) -> dict[str, FormulaTable]:
