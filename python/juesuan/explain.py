@@ -9,8 +9,6 @@ value changes it counts again, with the old 说明 shown, until the 说明 is ed
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .findings import Finding, Severity
-from .formula.rulefile import cell_text
+from .formula.rulefile import WORKBOOKS, cell_text, read_rows
 from .grid import Grid, norm_text
 from .numbers import NotANumber, parse_number
 from .plan import RESULTS_SHEET, Action
@@ -80,23 +78,9 @@ def read_explain_file(path: str | Path) -> dict[Key, str]:
     """A ``--explain`` file (.csv or .xlsx) with the columns 规则, 工作表, 单元格, 说明: an 审核结果 sheet saved
     on its own works too. An empty 说明 withdraws an earlier one."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"找不到说明文件：{path}")
-    if path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030", errors="replace")
-        values: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text))]
-    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
-        from .read import read_workbook
-
-        grids = read_workbook(path)
-        grid = next((g for g in grids if g.sheet == RESULTS_SHEET), grids[0] if grids else None)
-        values = grid.values if grid is not None else []
-    else:
+    if path.suffix.lower() not in (*WORKBOOKS, ".csv"):
         raise InputError(f"说明文件应为 .csv 或 .xlsx：{path.name}")
+    values = read_rows(path, RESULTS_SHEET, "说明文件")
     found = {_key(cells): cell_text(cells.get("说明")) for cells in _rows(values, ["规则", "工作表", "单元格", "说明"])}
     if not found:
         raise InputError(f"说明文件中没有可用的行（应有“规则”“工作表”“单元格”“说明”四列）：{path.name}")

@@ -24,7 +24,18 @@ from ..rules.model import Rule
 from .rules import FAMILIES, FormulaRule, family_of
 from .syntax import FormulaSyntaxError, parse_many
 
-__all__ = ["FORMULA_SHEET", "HEADER", "Problem", "cell_text", "export_rows", "read_rule_file", "rules_from_grid", "write_rule_file"]
+__all__ = [
+    "FORMULA_SHEET",
+    "HEADER",
+    "Problem",
+    "cell_text",
+    "export_rows",
+    "read_rows",
+    "read_rule_file",
+    "read_text",
+    "rules_from_grid",
+    "write_rule_file",
+]
 
 #: A sheet of this name in a workbook holds the unit's own formulas; it is read as a list, not as a table.
 FORMULA_SHEET = "审核公式"
@@ -143,37 +154,48 @@ def _read_text(text: str, source: str) -> tuple[list[FormulaRule], list[Problem]
     return reader.rules, reader.problems
 
 
-def _decode(data: bytes, source: str) -> str:
-    """CSV and text files as Excel and Notepad save them on a Chinese Windows: UTF-8 (with or without BOM) or GBK."""
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def read_text(path: Path, what: str) -> str:
+    """A text or CSV file as Excel and Notepad save it on a Chinese Windows: UTF-8 (with or without BOM) or GBK."""
+    data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"无法读取审核公式文件（编码应为 UTF-8 或 GBK）：{source}")
+    raise InputError(f"无法读取{what}（编码应为 UTF-8 或 GBK）：{path.name}")
+
+
+def read_rows(path: Path, sheet: str, what: str) -> list[list[object]]:
+    """The rows of a list kept in a .csv file or in a workbook (the sheet named ``sheet``, else the first)."""
+    if not path.is_file():
+        raise InputError(f"找不到{what}：{path}")
+    if path.suffix.lower() in WORKBOOKS:
+        from ..read import read_workbook
+
+        grids = read_workbook(path)
+        grid = next((g for g in grids if g.sheet == sheet), grids[0] if grids else None)
+        return grid.values if grid is not None else []
+    return [list(row) for row in csv.reader(io.StringIO(read_text(path, what)))]
 
 
 def read_rule_file(path: str | Path) -> tuple[list[FormulaRule], list[Problem]]:
     """The rules of a 审核公式 file and the rows that could not be used. Raises InputError for a file that
     cannot be read at all."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"找不到审核公式文件：{path}")
+    path, what = Path(path), "审核公式文件"
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
-        from ..read import read_workbook
-
-        grids = read_workbook(path)
-        grid = next((g for g in grids if g.sheet == FORMULA_SHEET), grids[0] if grids else None)
-        if grid is None:
-            raise InputError(f"审核公式工作簿中没有工作表：{path.name}")
-        return _read_table(grid.values, path.name)
-    if suffix not in (".csv", ".txt"):
+    if suffix not in (*WORKBOOKS, ".csv", ".txt"):
         raise InputError(f"审核公式文件应为 .csv、.xlsx 或 .txt：{path.name}")
-    text = _decode(path.read_bytes(), path.name)
+    if suffix != ".txt":
+        return _read_table(read_rows(path, FORMULA_SHEET, what), path.name)
+    if not path.is_file():
+        raise InputError(f"找不到{what}：{path}")
+    text = read_text(path, what)
     lines = [line for line in text.splitlines() if line.strip()]
-    if suffix == ".csv" or (lines and _columns(re.split(r"[\t,，]", lines[0]))):
-        dialect = "excel-tab" if suffix == ".txt" and "\t" in lines[0] else "excel"
+    if lines and _columns(re.split(r"[\t,，]", lines[0])):
+        dialect = "excel-tab" if "\t" in lines[0] else "excel"
         return _read_table(list(csv.reader(io.StringIO(text), dialect)), path.name)
     return _read_text(text, path.name)
 
