@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_udf.py
 	$(BIN)/python bench/bench_perf.py
+	$(BIN)/python bench/bench_write.py
 
 samples: setup
 	$(BIN)/python workbooks/make_samples.py

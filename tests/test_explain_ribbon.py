@@ -33,7 +33,9 @@ TEXT = "三公经费按元汇总后换算为万元，差额为四舍五入"
 def results_with(text: str | None) -> dict:
     """A 审核结果 sheet as an earlier check left it, with the user's 说明 typed into the row of G8."""
     row = [1, "警告", RULE, SHEET, CELL, 51.24, 51.23, -0.01, "尾数误差……", "三公经费!H8、I8、L8", text or ""]
-    return sheet_payload(RESULTS_SHEET, [RESULTS_HEADER, row])
+    sheet = sheet_payload(RESULTS_SHEET, [RESULTS_HEADER, row])
+    sheet["_juesuan_own"] = True  # the sheet an earlier check wrote carries juesuan's marker
+    return sheet
 
 
 def written(book, sheet: str) -> list[list]:

@@ -14,7 +14,7 @@ from juesuan.adapters import xlwings_book
 from juesuan.grid import a1, parse_a1
 from juesuan.perf.fill import plan_fill
 from juesuan.plan import FILL_COLOR, MARKS_SHEET, RESULTS_SHEET
-from juesuan.adapters.openpyxl_file import cell_details, open_copy
+from juesuan.adapters.openpyxl_file import sheet_details
 from juesuan.read import read_workbook
 from remote_book import (
     SAMPLE,
@@ -144,8 +144,10 @@ def test_check_all_marks_the_workbook_in_few_operations() -> None:
     acts = actions(book)
     assert len(acts) <= 25, [a["func"] for a in acts]
     assert acts[-1]["func"] == "alert" and acts[-1]["args"][:2] == [message, "决算审核"]
-    coloured = {(a["sheet"]) for a in acts if a["func"] == "setRangeColors"}
+    coloured = {(a["sheet"]) for a in acts if a["func"] == "setRangeColors"} - {RESULTS_SHEET}
     assert coloured == {f.sheet for f in report.findings}
+    severity = colours_set(book, RESULTS_SHEET)  # 审核结果's 严重程度 cells, coloured by severity
+    assert severity == {f"B{i}": "#FFEB9C" for i in range(2, len(report.findings) + 2)}
     for sheet in coloured:
         assert set(colours_set(book, sheet)) == {f.cell for f in report.findings if f.sheet == sheet}
     results = next(a for a in acts if a["func"] == "setValues" and a["sheet"] == RESULTS_SHEET)["values"]
@@ -201,7 +203,7 @@ def test_fill_completes_the_perf_tables_like_the_cli() -> None:
     book = open_book(book_payload(sheets))
     message = ribbon.dispatch("btnFill", book)
     expected: dict[tuple[str, str], object] = {}
-    details = cell_details(open_copy(PERF_SAMPLE))
+    details = sheet_details(PERF_SAMPLE)
     for grid in read_workbook(PERF_SAMPLE):
         grid.formulas = details.get(grid.sheet, ({}, {}))[0]  # the remote engine reads no number formats
         for action in plan_fill(grid).by_func("setValues"):

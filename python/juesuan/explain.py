@@ -19,14 +19,12 @@ from .findings import Finding, Severity
 from .formula.rulefile import WORKBOOKS, cell_text, read_rows
 from .grid import Grid, norm_text
 from .numbers import NotANumber, parse_number
-from .plan import RESULTS_SHEET, Action
+from .plan import EXPLAIN_SHEET, RESULTS_SHEET, Action
 from .read import InputError
 from .rules import load_catalogue
 
 __all__ = ["EXPLAIN_HEADER", "EXPLAIN_SHEET", "Explanation", "Explanations", "read_explain_file"]
 
-#: Hidden sheet beside the mark record; kept by 清除标注.
-EXPLAIN_SHEET = "juesuan_说明记录"
 EXPLAIN_HEADER = ["规则", "工作表", "单元格", "说明", "说明时数值"]
 EXPLAINED = "已说明"
 

@@ -8,7 +8,7 @@ become objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from ..findings import Finding, Severity
@@ -17,32 +17,12 @@ from ..grid import a1
 from ..layout import clean_label
 from .identities import Cell, CellKey, Identity, IdentityList, IdentitySet, make_identity
 from .model import Rule
+from .registry import CHECK_KINDS, Tables, check_kind, identity_kind
 
-__all__ = ["CHECK_KINDS", "IDENTITY_KINDS", "KINDS", "Tables", "finding_of"]
+__all__ = ["describe", "finding_of"]
 
-Tables = dict[str, Table]
-IdentityKind = Callable[[Rule, Tables], list[IdentitySet]]
-CheckKind = Callable[[Rule, Tables], Iterator[Finding]]
-IDENTITY_KINDS: dict[str, IdentityKind] = {}
-CHECK_KINDS: dict[str, CheckKind] = {}
 ZERO = Decimal(0)
 WORDS_MAX = 6  # terms spelled out in a message; longer sums name the non-zero ones
-
-
-def identity_kind(name: str) -> Callable[[IdentityKind], IdentityKind]:
-    def register(fn: IdentityKind) -> IdentityKind:
-        IDENTITY_KINDS[name] = fn
-        return fn
-
-    return register
-
-
-def check_kind(name: str) -> Callable[[CheckKind], CheckKind]:
-    def register(fn: CheckKind) -> CheckKind:
-        CHECK_KINDS[name] = fn
-        return fn
-
-    return register
 
 
 # --- references ---------------------------------------------------------------------------------------------
@@ -360,37 +340,6 @@ def check_subset_codes(rule: Rule, tables: Tables) -> Iterator[Finding]:
                               message=f"{rule.name}：{whole.kind}中没有科目 {line.key} {line.label}", table=part.kind)
 
 
-@check_kind("code_names")
-def check_code_names(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    from .names import name_findings
-
-    yield from name_findings(rule, tables)
-
-
-@check_kind("code_parent")
-def check_code_parent(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    for table in tables.values():
-        codes = {ln.code for ln in table.lines if ln.code and not ln.side}
-        for line in table.lines:
-            if not line.code or line.side or len(line.code) == 3:
-                continue
-            parent = line.code[:-2]
-            if parent not in codes:
-                yield Finding(
-                    rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor), table=table.kind,
-                    message=f"{rule.name}：{line.code} {line.label} 的上级科目 {parent} 不在本表中（可能漏列了一行）",
-                )
-
-
-@check_kind("unknown_rows")
-def check_unknown_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    for table in tables.values():
-        for line in table.lines:
-            if line.level == "未识别":
-                yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor),
-                              table=table.kind, message=f"{rule.name}：“{line.label}”")
-
-
 _NO_DATA_WORDS = ("无数据", "没有", "不涉及", "无此")
 
 
@@ -432,7 +381,3 @@ def check_negative(rule: Rule, tables: Tables) -> Iterator[Finding]:
                     yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*cell.pos),
                                   table=table.kind, actual=cell.value, message=rule.name)
 
-
-#: Every kind a catalogue rule may name (a kind may both state identities and check, e.g. class_match);
-#: ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row.
-KINDS: frozenset[str] = frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise"}
