@@ -22,10 +22,10 @@ RULE, SHEET, CELL = "T09.C1-2", "三公经费", "G8"
 TEXT = "三公经费按元汇总后换算为万元，差额 0.01 为四舍五入"
 
 
-def write_explanation(path, text, rule=RULE, cell=CELL):
+def write_explanation(path, text, rule=RULE, cell=CELL, sheet=RESULTS_SHEET):
     """What the user does in Excel: type a 说明 into the 审核结果 row of a finding and save."""
     book = load_workbook(path)
-    results = book[RESULTS_SHEET]
+    results = book[sheet]
     column = RESULTS_HEADER.index("说明")
     rows = [r for r in results.iter_rows(min_row=2) if (r[2].value, r[4].value) == (rule, cell)]
     assert len(rows) == 1
@@ -139,3 +139,16 @@ def test_an_unexplained_verification_formula_stays_a_warning(tmp_path):
     assert main(["check", str(SAMPLE), "--rules", str(rules_csv), "--explain", str(explain), "--out", str(out)]) == 0
     again = next(f for f in check_file(out, rules=rules).findings if f.rule == "V9")
     assert (again.severity.value, again.explanation) == ("info", "项目支出为主是本部门职能所致")
+
+
+def test_our_results_sheet_beside_a_users_sheet_of_that_name(tmp_path):
+    book = load_workbook(SAMPLE)
+    book.create_sheet(RESULTS_SHEET)["A1"] = "本单位自己的审核结果"
+    book.save(tmp_path / "own.xlsx")
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    main(["check", str(tmp_path / "own.xlsx"), "--out", str(a)])
+    ours = f"{RESULTS_SHEET}（2）"
+    assert load_workbook(a)[RESULTS_SHEET]["A1"].value == "本单位自己的审核结果"
+    write_explanation(a, TEXT, sheet=ours)
+    main(["check", str(a), "--out", str(b)])
+    assert finding(check_file(b)).explanation == TEXT

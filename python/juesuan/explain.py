@@ -19,7 +19,7 @@ from .findings import Finding, Severity
 from .formula.rulefile import WORKBOOKS, cell_text, read_rows
 from .grid import Grid, norm_text
 from .numbers import NotANumber, parse_number
-from .plan import EXPLAIN_SHEET, RESULTS_SHEET, Action
+from .plan import EXPLAIN_SHEET, RESULTS_SHEET, Action, own_name
 from .read import InputError
 from .rules import load_catalogue
 
@@ -64,6 +64,15 @@ def _rows(values: Sequence[Sequence[object]], columns: Sequence[str]) -> Iterabl
 _LINK = re.compile(r'^=HYPERLINK\(.*,\s*"([^"]*)"\s*\)$', re.IGNORECASE)
 
 
+def _ours(grids: list[Grid], name: str, columns: Sequence[str]) -> list[list[object]]:
+    """The rows of our sheet ``name`` - called ``name（2）`` when the user has a sheet of that name - told from a
+    user's sheet by its header."""
+    for grid in grids:
+        if own_name(grid.sheet) == name and grid.values and all(c in map(norm_text, grid.values[0]) for c in columns):
+            return grid.values
+    return []
+
+
 def _key(cells: Mapping[str, object]) -> Key:
     """(规则, 工作表, 单元格); the 单元格 of 审核结果 may come back as its HYPERLINK formula."""
     cell = cell_text(cells["单元格"])
@@ -97,13 +106,13 @@ class Explanations:
     def read(self, grids: Iterable[Grid]) -> None:
         """The record, then the user's edits in 审核结果 (a changed 说明 is new, an emptied one withdrawn), then
         the ``--explain`` file."""
-        by_name = {g.sheet: g for g in grids}
-        record = by_name.get(EXPLAIN_SHEET)
-        for cells in _rows(record.values if record else [], EXPLAIN_HEADER):
+        grids = list(grids)
+        record = _ours(grids, EXPLAIN_SHEET, EXPLAIN_HEADER)
+        for cells in _rows(record, EXPLAIN_HEADER):
             self.records[_key(cells)] = Explanation(cell_text(cells.get("说明")), _amount(cells.get("说明时数值")))
-        self.stored = self._state() if record is not None else None
-        results = by_name.get(RESULTS_SHEET)
-        for cells in _rows(results.values if results else [], ["规则", "工作表", "单元格", "实为", "说明"]):
+        self.stored = self._state() if record else None
+        columns = ["规则", "工作表", "单元格", "实为", "说明"]
+        for cells in _rows(_ours(grids, RESULTS_SHEET, columns), columns):
             key, text = _key(cells), cell_text(cells.get("说明"))
             known = self.records.get(key)
             if known is not None and known.text == text:
