@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import xlwings as xw
 
@@ -22,7 +22,7 @@ from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Report
 from .formula.rulefile import FORMULA_SHEET, export_rows
 from .grid import Grid
-from .plan import MARKS_SHEET, RESULTS_SHEET, Plan, plan_marks
+from .plan import MARKS_SHEET, RESULTS_SHEET, Plan, own_name, plan_marks
 from .rules import load_catalogue
 
 __all__ = [
@@ -72,15 +72,18 @@ def _with_limits(book: xw.Book, text: str) -> str:
     return "\n".join([text, *notes])
 
 
-def _sheets_named(book: xw.Book, names: set[str]) -> list[Grid]:
+def _sheets_named(book: xw.Book, names: set[str], read: Collection[str] = ()) -> list[Grid]:
+    """Our sheets of these names (``审核结果（2）`` beside a user's 审核结果 too), but those already ``read``."""
     caps = xlwings_book.capabilities(book)
-    return [xlwings_book.read_grid(sheet, caps) for sheet in book.sheets if sheet.name in names]
+    return [xlwings_book.read_grid(sheet, caps) for sheet in book.sheets
+            if own_name(sheet.name) in names and sheet.name not in read]
 
 
 def _report(book: xw.Book, sheets: set[str] | None) -> tuple[Report, Plan]:
     """The check and its marks; the 说明 column of 审核结果 is read first, so explained findings stay explained."""
     explanations = Explanations()
-    grids = xlwings_book.read_grids(book) + _sheets_named(book, {RESULTS_SHEET})
+    grids = xlwings_book.read_grids(book)
+    grids += _sheets_named(book, {RESULTS_SHEET}, {g.sheet for g in grids})
     report = check_grids(grids, book.name, sheets=sheets, explanations=explanations)
     plan = plan_marks(report)
     plan.actions += explanations.actions()
