@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Finding, Report, Severity, Skipped, TableRef
-from .formula.rulefile import FORMULA_SHEET, rules_from_grid
-from .formula.rules import FormulaRule, check_formula_rules
+from .formula import FORMULA_SHEET
 from .grid import Grid, a1
 from .plan import MARKS_SHEET, RESULTS_SHEET
 from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
@@ -16,6 +16,9 @@ from .rules import load_catalogue, run
 from .perf.checks import check_perf
 from .perf.model import PerfTable
 from .perf.recognise import recognise_perf
+
+if TYPE_CHECKING:
+    from .formula.rules import FormulaRule
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
@@ -68,6 +71,8 @@ def _workbook_rules(grids: list[Grid]) -> tuple[list[FormulaRule], list[Finding]
     grid = next((g for g in grids if g.sheet == FORMULA_SHEET), None)
     if grid is None:
         return [], []
+    from .formula.rulefile import rules_from_grid
+
     rules, problems = rules_from_grid(grid)
     return rules, [
         Finding(rule=p.rule, severity=Severity.warning, sheet=p.origin.sheet, cell=p.origin.cell, message=f"审核公式未能使用：{p.message}")
@@ -87,7 +92,11 @@ def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None,
     user_rules = [*rules, *own_rules]
     replaced = {r.id for r in user_rules}  # a built-in rule exported, edited and brought back replaces itself
     findings += run(tuple(r for r in load_catalogue() if r.id not in replaced), tables)
-    findings += check_formula_rules(user_rules, tables) + problems
+    if user_rules:
+        from .formula.rules import check_formula_rules
+
+        findings += check_formula_rules(user_rules, tables)
+    findings += problems
     findings += check_perf(perf)
     explanations = explanations if explanations is not None else Explanations()
     explanations.read(grids)

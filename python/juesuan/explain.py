@@ -16,8 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .findings import Finding, Severity
-from .formula.rulefile import WORKBOOKS, cell_text, read_rows
-from .grid import Grid, norm_text
+from .grid import Grid, cell_text, norm_text
 from .numbers import NotANumber, parse_number
 from .plan import EXPLAIN_SHEET, RESULTS_SHEET, Action, own_name
 from .read import InputError
@@ -84,6 +83,8 @@ def _key(cells: Mapping[str, object]) -> Key:
 def read_explain_file(path: str | Path) -> dict[Key, str]:
     """A ``--explain`` file (.csv or .xlsx) with the columns 规则, 工作表, 单元格, 说明: an 审核结果 sheet saved
     on its own works too. An empty 说明 withdraws an earlier one."""
+    from .formula.rulefile import WORKBOOKS, read_rows
+
     path = Path(path)
     if path.suffix.lower() not in (*WORKBOOKS, ".csv"):
         raise InputError(f"说明文件应为 .csv 或 .xlsx：{path.name}")

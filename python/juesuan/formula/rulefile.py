@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..findings import CellRef
-from ..grid import Grid, a1, norm_text
+from ..grid import Grid, a1, cell_text, norm_text
 from ..read import InputError
 from ..rules.model import Rule
+from . import FORMULA_SHEET
 from .rules import FAMILIES, FormulaRule, family_of
 from .syntax import FormulaSyntaxError, parse_many
 
@@ -28,7 +29,6 @@ __all__ = [
     "FORMULA_SHEET",
     "HEADER",
     "Problem",
-    "cell_text",
     "export_rows",
     "read_rows",
     "read_rule_file",
@@ -37,8 +37,6 @@ __all__ = [
     "write_rule_file",
 ]
 
-#: A sheet of this name in a workbook holds the unit's own formulas; it is read as a list, not as a table.
-FORMULA_SHEET = "审核公式"
 HEADER = ["编号", "公式", "类型", "说明"]
 _COLUMN_NAMES = {
     "编号": ("编号", "规则编号", "公式编号"),
@@ -95,15 +93,6 @@ class _Reader:
             return
         if formulas:
             self.rules.append(FormulaRule(rule_id, tuple(formulas), family, note.strip(), origin))
-
-
-def cell_text(value: object) -> str:
-    """A cell as the user typed it: stripped text, a whole number without ``.0`` (a sheet named 2023)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _columns(row: Sequence[str]) -> dict[str, int] | None:
