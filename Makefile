@@ -34,10 +34,12 @@ bench: setup
 	$(BIN)/python bench/bench_udf.py
 	$(BIN)/python bench/bench_perf.py
 	$(BIN)/python bench/bench_write.py
+	$(BIN)/python bench/bench_narrative.py
 
 samples: setup
 	$(BIN)/python workbooks/make_samples.py
 	$(BIN)/python workbooks/make_perf_samples.py
+	$(BIN)/python workbooks/make_narratives.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -23,15 +23,20 @@ def test_every_identity_of_the_reference_is_catalogued():
 
 
 def test_rules_doc_is_current():
+    from juesuan.narrative import RULES as NARRATIVE_RULES
     from juesuan.perf.checks import RULES
 
-    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == catalogue_markdown(load_catalogue(), RULES.values())
+    expected = catalogue_markdown(load_catalogue(), RULES.values(), NARRATIVE_RULES.values())
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == expected
 
 
 def test_rule_ids_are_unique_across_both_catalogues(capsys):
     from juesuan.perf.checks import RULES
 
+    from juesuan.narrative import RULES as NARRATIVE_RULES
+
     assert not {r.id for r in load_catalogue()} & set(RULES)
+    assert not ({r.id for r in load_catalogue()} | set(RULES)) & set(NARRATIVE_RULES)
     assert main(["rules", "P-EXEC-RATE"]) == 0
     assert "P-EXEC-RATE\t错误\t执行率" in capsys.readouterr().out
 

@@ -10,7 +10,7 @@ from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Finding, Report, Severity, Skipped, TableRef
 from .formula import FORMULA_SHEET
 from .grid import Grid, a1
-from .plan import MARKS_SHEET, RESULTS_SHEET
+from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET
 from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
 from .rules import load_catalogue, run
 from .perf.checks import check_perf
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
 #: Sheets juesuan adds to a marked copy.
-OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, EXPLAIN_SHEET})
+OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET, EXPLAIN_SHEET})
 #: Sheets that are no tables and no news: ours, and the unit's own 审核公式 list.
 NOT_TABLES = OWN_SHEETS | {FORMULA_SHEET}
 
@@ -81,12 +81,17 @@ def _workbook_rules(grids: list[Grid]) -> tuple[list[FormulaRule], list[Finding]
 
 
 def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None, profile: str | None = None,
-                rules: Sequence[FormulaRule] = (), explanations: Explanations | None = None) -> Report:
+                narrative: str | Path | None = None, rules: Sequence[FormulaRule] = (),
+                explanations: Explanations | None = None) -> Report:
     """The audit of a whole workbook. ``sheets`` limits the findings reported (检查本表), while every
     sheet is still read so cross-table rules have their data. ``profile`` forces a 绩效 scoring profile.
-    ``rules`` are a user's 审核公式 (those of a 审核公式 sheet are added; one with the 编号 of a built-in rule
-    replaces that rule); ``explanations`` collects the 说明
-    of the workbook (pass one to write them back with the marks; by default they are read and applied)."""
+    ``narrative`` is a 情况说明 file (.docx/.txt) to check against the tables; without one, a sheet of the
+    workbook that holds the 情况说明 is found by its content and checked. ``rules`` are a user's 审核公式
+    (those of a 审核公式 sheet are added; one with the 编号 of a built-in rule replaces that rule);
+    ``explanations`` collects the 说明 of the workbook (pass one to write them back with the marks; by default
+    they are read and applied)."""
+    from .narrative import check_narrative, find_document, load_document
+
     tables, perf, refs, skipped, findings = recognise_all(grids, profile)
     own_rules, problems = _workbook_rules(grids)
     user_rules = [*rules, *own_rules]
@@ -98,16 +103,27 @@ def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None,
         findings += check_formula_rules(user_rules, tables)
     findings += problems
     findings += check_perf(perf)
+    unused = {s.sheet for s in skipped}
+    document = load_document(narrative) if narrative else find_document([g for g in grids if g.sheet in unused])
+    story = check_narrative(document, tables) if document else None
+    if story is not None:
+        findings += story.findings
+        if document.sheet:
+            skipped = [s for s in skipped if s.sheet != document.sheet]
+            refs.append(TableRef(sheet=document.sheet, table="情况说明", title="情况说明"))
     explanations = explanations if explanations is not None else Explanations()
     explanations.read(grids)
     findings = explanations.apply(findings)
     if sheets is not None:
         findings = [f for f in findings if f.sheet in sheets]
-    return Report(file=file, tables=refs, skipped=skipped, findings=findings).finish()
+    report = Report(file=file, tables=refs, skipped=skipped, findings=findings,
+                    narrative_source=document.source if document else None, narrative=story.quotes if story else [])
+    return report.finish()
 
 
-def check_file(path: str | Path, *, profile: str | None = None, rules: Sequence[FormulaRule] = (),
-               explanations: Explanations | None = None) -> Report:
+def check_file(path: str | Path, *, profile: str | None = None, narrative: str | Path | None = None,
+               rules: Sequence[FormulaRule] = (), explanations: Explanations | None = None) -> Report:
     from .read import read_workbook
 
-    return check_grids(read_workbook(path), str(path), profile=profile, rules=rules, explanations=explanations)
+    return check_grids(read_workbook(path), str(path), profile=profile, narrative=narrative, rules=rules,
+                       explanations=explanations)

@@ -46,6 +46,10 @@ def _summary(report: Report, out: Path | None, json_path: Path | None) -> str:
         lines.append(f"  [{f.severity.label}] {f.sheet}!{f.cell} {f.rule} {message}")
     if len(report.findings) > SHOWN:
         lines.append(f"  …… 其余 {len(report.findings) - SHOWN} 条见审核报告或标注副本的“审核结果”表")
+    if report.narrative_source is not None:
+        counts = Counter(q.status for q in report.narrative)
+        lines.append(f"情况说明：{report.narrative_source}，核对 {len(report.narrative)} 处数字与用词："
+                     + "，".join(f"{status} {counts[status]}" for status in ("一致", "尾数误差", "不一致", "未核对")))
     if out:
         lines.append(f"标注副本：{out}")
     if json_path:
@@ -61,13 +65,13 @@ def _warn_lost(src: Path, out: Path) -> None:
 
 
 def _check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None,
-               rules: Sequence[FormulaRule] = (), explain: dict | None = None) -> Report:
+               narrative: Path | None = None, rules: Sequence[FormulaRule] = (), explain: dict | None = None) -> Report:
     from .check import check_file
     from .explain import Explanations
 
     explanations = Explanations(explain)
-    report = check_file(path, profile=profile, rules=rules, explanations=explanations)
-    if not report.tables:
+    report = check_file(path, profile=profile, narrative=narrative, rules=rules, explanations=explanations)
+    if not report.tables and report.narrative_source is None:
         reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
         raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
     if json_path is not None:  # the report first: it is written even when the marked copy cannot be
@@ -159,11 +163,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .explain import read_explain_file
 
         explain = read_explain_file(args.explain) if args.explain else None
-        report = _check_one(path, args.json, args.out, args.profile, rules, explain)
+        report = _check_one(path, args.json, args.out, args.profile, args.narrative, rules, explain)
         print(_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
         raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
+    if args.narrative:
+        raise InputError("--narrative 只能与一个工作簿一起使用（批量检查时，各工作簿中的“情况说明”工作表会自动核对）")
     if args.explain:
         raise InputError("--explain 只能用于检查单个文件（说明按工作表和单元格对应）")
     if not files:
@@ -181,7 +187,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     reports: list[Report] = []
     for path, json_path, out in tqdm(planned, desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet):
         try:
-            report = _check_one(path, json_path, out, args.profile, rules)
+            report = _check_one(path, json_path, out, args.profile, rules=rules)
         except InputError as exc:
             rows.append(f"{path}\t无法使用：{exc}")
             worst = 2
@@ -257,14 +263,18 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
     _guard_copy(args)
 
+    skipped: list[str] = []
     written = fill_file(args.file, args.out, formulas=args.formulas, overwrite=args.overwrite, indicators=args.indicators,
-                        profile=args.profile)
+                        profile=args.profile, skipped=skipped)
     _warn_lost(args.file, args.out)
     print(f"已填充 {written} 个单元格（绿色底色标出）。输出：{args.out}")
+    for line in skipped:
+        print(f"未填充：{line}")
     return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .narrative import RULES as NARRATIVE_RULES
     from .perf.checks import RULES as PERF_RULES
     from .rules import catalogue_markdown, load_catalogue
 
@@ -278,10 +288,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
         print(f"已导出 {len(rows) - 1} 条内置规则的审核公式：{args.export}")
         return 0
     if args.markdown:
-        print(catalogue_markdown(rules, PERF_RULES.values()), end="")
+        print(catalogue_markdown(rules, PERF_RULES.values(), NARRATIVE_RULES.values()), end="")
         return 0
     listed = [(r.id, r.severity.label, r.name, r.source) for r in rules]
-    listed += [(r.id, r.severity.label, r.name, r.message) for r in PERF_RULES.values()]
+    listed += [(r.id, r.severity.label, r.name, r.message) for r in (*PERF_RULES.values(), *NARRATIVE_RULES.values())]
     shown = [row for row in listed if not args.id or row[0] == args.id]
     if not shown:
         raise InputError(f"没有编号为 {args.id} 的规则")
@@ -314,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--summary", type=Path, metavar="汇总.xlsx", help="批量检查时，把所有文件的审核结果汇总到一个工作簿")
     check.add_argument("-q", "--quiet", action="store_true", help="批量检查时不显示进度条")
     check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
+    check.add_argument("--narrative", type=Path, metavar="情况说明.docx",
+                       help="与表核对的情况说明（Word .docx 或 .txt）；不指定时，工作簿中的“情况说明”工作表会自动核对")
     check.add_argument("--rules", type=Path, action="append", metavar="审核公式.xlsx",
                        help="另外按此文件中的审核公式检查（.csv/.xlsx/.txt，列：编号、公式、类型、说明；可重复指定）")
     check.add_argument("--explain", type=Path, metavar="说明.xlsx",

@@ -15,10 +15,11 @@ __all__ = ["fill_file"]
 
 def fill_file(
     src: str | Path, out: str | Path, *, formulas: bool = False, overwrite: bool = False, indicators: bool = False,
-    profile: str | None = None,
+    profile: str | None = None, skipped: list[str] | None = None,
 ) -> int:
     """Write a copy of ``src`` with every recognised 绩效自评表 completed; returns the number of cells filled.
-    A user's own formula is never replaced; a non-empty value only with ``overwrite``."""
+    A user's own formula is never replaced; a non-empty value only with ``overwrite``. Cells a merge keeps
+    from being filled are noted in ``skipped``, one Chinese line each."""
     from .adapters.openpyxl_file import apply_to_file, sheet_details
     from .perf.fill import plan_fill
     from .perf.recognise import recognise_perf
@@ -33,7 +34,10 @@ def fill_file(
         tables = recognise_perf(grid, profile=profile)
         found += len(tables)
         if tables:
-            plan.actions += plan_fill(grid, tables, formulas=formulas, overwrite=overwrite, indicator_scores=indicators).actions
+            sheet_plan = plan_fill(grid, tables, formulas=formulas, overwrite=overwrite, indicator_scores=indicators)
+            plan.actions += sheet_plan.actions
+            if skipped is not None:
+                skipped += sheet_plan.skipped
     if not found:
         raise InputError("工作簿中没有可识别的绩效自评表，没有可填充的派生列")
     apply_to_file(src, plan, out)

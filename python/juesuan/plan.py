@@ -32,6 +32,7 @@ __all__ = [
     "MARKS_SHEET",
     "MarkRecord",
     "OWN_MARKER",
+    "NARRATIVE_SHEET",
     "Plan",
     "RESULTS_HEADER",
     "as_float",
@@ -48,6 +49,9 @@ __all__ = [
 ]
 
 RESULTS_SHEET = "审核结果"
+#: Sheet listing every number of the 情况说明 with its status (``juesuan.narrative``); findings about the text
+#: alone point at its rows, so they are listed and linked but not coloured.
+NARRATIVE_SHEET = "说明核对"
 #: Hidden sheet where adapters remember each marked cell's original format and note, so 清除标注 can restore it.
 MARKS_SHEET = "juesuan_标注记录"
 #: Its columns, shared by both adapters so a copy marked by the CLI can be cleared in Excel and vice versa. The
@@ -304,7 +308,8 @@ def plan_marks(report: Report) -> Plan:
     cells are the ones to correct."""
     per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in report.findings:
-        per_cell[(f.sheet, f.cell)].append(f)
+        if f.sheet != NARRATIVE_SHEET:
+            per_cell[(f.sheet, f.cell)].append(f)
     by_colour: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     actions: list[Action] = []
     for (sheet, cell), found in per_cell.items():
@@ -316,4 +321,8 @@ def plan_marks(report: Report) -> Plan:
         actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(sorted(found, key=_order))]))
     rows, links = results_rows(report)
     actions.append(Action(func="writeResults", sheet=RESULTS_SHEET, start="A1", values=rows, links=links))
+    if report.narrative_source is not None:
+        from .narrative.sheet import narrative_action
+
+        actions.append(narrative_action(report))
     return Plan(actions=actions)

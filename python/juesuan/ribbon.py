@@ -19,10 +19,11 @@ from . import __version__
 from .adapters import xlwings_book
 from .check import check_grids
 from .explain import EXPLAIN_SHEET, Explanations
-from .findings import Report
+from .findings import Report, Severity
 from .formula.rulefile import FORMULA_SHEET, export_rows
 from .grid import Grid
-from .plan import MARKS_SHEET, RESULTS_SHEET, Plan, own_name, plan_marks
+from .narrative import find_document
+from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, Plan, own_name, plan_marks
 from .rules import load_catalogue
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "UDF_MODULES",
     "about",
     "check_all",
+    "check_narrative",
     "check_sheet",
     "clear_marks",
     "dispatch",
@@ -79,12 +81,13 @@ def _sheets_named(book: xw.Book, names: set[str], read: Collection[str] = ()) ->
             if own_name(sheet.name) in names and sheet.name not in read]
 
 
-def _report(book: xw.Book, sheets: set[str] | None) -> tuple[Report, Plan]:
+def _report(book: xw.Book, sheets: set[str] | None, grids: list[Grid] | None = None,
+            narrative: str | None = None) -> tuple[Report, Plan]:
     """The check and its marks; the 说明 column of 审核结果 is read first, so explained findings stay explained."""
     explanations = Explanations()
-    grids = xlwings_book.read_grids(book)
+    grids = list(grids) if grids is not None else xlwings_book.read_grids(book)
     grids += _sheets_named(book, {RESULTS_SHEET}, {g.sheet for g in grids})
-    report = check_grids(grids, book.name, sheets=sheets, explanations=explanations)
+    report = check_grids(grids, book.name, sheets=sheets, narrative=narrative, explanations=explanations)
     plan = plan_marks(report)
     plan.actions += explanations.actions()
     return report, plan
@@ -93,7 +96,7 @@ def _report(book: xw.Book, sheets: set[str] | None) -> tuple[Report, Plan]:
 def check_sheet(book: xw.Book) -> str:
     """检查本表: check the active sheet (reading the others for context) and mark only that sheet."""
     name = book.sheets.active.name
-    if name in (RESULTS_SHEET, MARKS_SHEET, EXPLAIN_SHEET, FORMULA_SHEET):
+    if name in (RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET, EXPLAIN_SHEET, FORMULA_SHEET):
         return "请先切换到要检查的决算表，再点击“检查本表”。"
     report, plan = _report(book, {name})
     skipped = next((s.reason for s in report.skipped if s.sheet == name), None)
@@ -110,6 +113,38 @@ def check_all(book: xw.Book) -> str:
     text = _summary(report, applied, f"{len(report.tables)} 张表中")
     if report.skipped:
         text += "\n未识别的工作表：" + "、".join(s.sheet for s in report.skipped)
+    return _with_limits(book, text)
+
+
+#: What the 核对说明 file dialog offers (Excel's ``GetOpenFilename`` filter: description, pattern pairs).
+NARRATIVE_FILTER = "Word 文档 (*.docx),*.docx,文本文件 (*.txt),*.txt"
+
+
+def ask_narrative_file(book: xw.Book) -> str | None:
+    """The 情况说明 file the user picks in Excel's open dialog (``None``: cancelled or no dialog available)."""
+    try:
+        picked = book.app.api.GetOpenFilename(NARRATIVE_FILTER, 1, "选择情况说明（Word 或文本文件）")
+    except Exception:  # no COM dialog: Excel on the web, the remote engine
+        return None
+    return picked if isinstance(picked, str) and picked else None
+
+
+def check_narrative(book: xw.Book) -> str:
+    """核对说明: check the 情况说明 against the tables - a 情况说明 sheet of the workbook, else a Word/text file
+    chosen in Excel - and mark every table cell the text disagrees with (the whole check runs, as 检查全部)."""
+    grids = xlwings_book.read_grids(book)
+    path = None
+    if find_document(grids) is None:
+        path = ask_narrative_file(book)
+        if path is None:
+            return "没有选择情况说明文件。请选择 Word（.docx）或文本文件，或在工作簿中加入写有情况说明的工作表。"
+    report, plan = _report(book, None, grids, narrative=path)
+    applied = xlwings_book.apply_plan(book, plan)
+    counts = {status: sum(q.status == status for q in report.narrative) for status in ("一致", "尾数误差", "不一致", "未核对")}
+    mismatched = sum(f.source is not None and f.severity is not Severity.info for f in report.findings)
+    text = (f"已核对{report.narrative_source}中的 {len(report.narrative)} 处数字与用词："
+            + "，".join(f"{k} {v}" for k, v in counts.items())
+            + f"。发现 {mismatched} 个问题，已标注 {applied.marked} 个单元格，逐项结果见“{NARRATIVE_SHEET}”表。")
     return _with_limits(book, text)
 
 
@@ -217,6 +252,7 @@ def about(book: xw.Book) -> str:
 ACTIONS: dict[str, ButtonAction] = {
     "btnCheckSheet": check_sheet,
     "btnCheckAll": check_all,
+    "btnNarrative": check_narrative,
     "btnFill": fill_derived,
     "btnClear": clear_marks,
     "btnResults": show_results,

@@ -440,9 +440,11 @@ def _as_text(value: Any) -> Any:
     return "'" + value if isinstance(value, str) else value
 
 
-def _ensure_own_sheet(book: xw.Book, wanted: str, *, first: bool = False, hidden: bool = False) -> xw.Sheet:
-    """Our sheet called ``wanted``, emptied, or a new one, marked as ours. When the user has a sheet of that name
-    ours gets a number (审核结果（2）): a sheet of the user's is never cleared."""
+def _ensure_own_sheet(book: xw.Book, wanted: str, *, first: bool = False, hidden: bool = False,
+                      after: xw.Sheet | None = None) -> xw.Sheet:
+    """Our sheet called ``wanted``, emptied, or a new one, marked as ours: the first sheet, or right ``after``
+    another, or the last. When the user has a sheet of that name ours gets a number (审核结果（2）): a sheet of the
+    user's is never cleared."""
     sheet = _own_sheet(book, wanted)
     if sheet is not None:
         sheet.clear()
@@ -452,7 +454,10 @@ def _ensure_own_sheet(book: xw.Book, wanted: str, *, first: bool = False, hidden
     while name.casefold() in taken:
         n += 1
         name = f"{wanted}（{n}）"
-    sheet = book.sheets.add(name, before=book.sheets[0]) if first else book.sheets.add(name, after=book.sheets[-1])
+    if first:
+        sheet = book.sheets.add(name, before=book.sheets[0])
+    else:
+        sheet = book.sheets.add(name, after=after if after is not None else book.sheets[-1])
     marker = sheet.names.add(OWN_MARKER, "=" + marker_value(name))
     if capabilities(book).read_formats:
         marker.api.Visible = False
@@ -489,7 +494,9 @@ def _write_results(book: xw.Book, action: Action) -> None:
     formulas, so the links come in the same write. Visible sheets get the 审核结果 look: bold header, columns
     sized by header name, amounts as #,##0.00, wrapped long texts, severity cells coloured by severity, and in
     desktop Excel a filter and a frozen header row."""
-    sheet = _ensure_own_sheet(book, action.sheet, first=not action.hidden, hidden=action.hidden)
+    results = _own_sheet(book, RESULTS_SHEET) if action.sheet != RESULTS_SHEET else None
+    sheet = _ensure_own_sheet(book, action.sheet, first=not action.hidden and results is None, hidden=action.hidden,
+                              after=results)
     header, *rows = action.values or [list(RESULTS_HEADER)]
     link = action.link_column if action.link_column is not None else (
         header.index("单元格") if "单元格" in header else None)

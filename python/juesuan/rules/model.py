@@ -75,14 +75,15 @@ def load_catalogue(path: Path = CATALOGUE) -> tuple[Rule, ...]:
     return rules
 
 
-def catalogue_markdown(rules: tuple[Rule, ...], perf_rules: Iterable[PerfRuleLike] = ()) -> str:
-    """``docs/rules.md``: the rule lists generated from the catalogues (决算 and 绩效自评), so the docs
+def catalogue_markdown(rules: tuple[Rule, ...], perf_rules: Iterable[PerfRuleLike] = (),
+                       narrative_rules: Iterable[PerfRuleLike] = ()) -> str:
+    """``docs/rules.md``: the rule lists generated from the catalogues (决算, 绩效自评 and 情况说明), so the docs
     cannot drift from them."""
     lines = [
         "# 审核规则目录",
         "",
-        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml` 与 `python/juesuan/perf/checks.py`",
-        "生成，请勿手工修改。",
+        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml`、`python/juesuan/perf/checks.py`",
+        "与 `python/juesuan/narrative/rules.py` 生成，请勿手工修改。",
         "",
         "## 部门决算公开表",
         "",
@@ -100,6 +101,11 @@ def catalogue_markdown(rules: tuple[Rule, ...], perf_rules: Iterable[PerfRuleLik
     if perf:
         lines += ["", "## 绩效自评表", "", "| 编号 | 严重程度 | 规则 | 提示文字 |", "|---|---|---|---|"]
         lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.message} |" for r in perf]
+    narrative = list(narrative_rules)
+    if narrative:
+        lines += ["", "## 情况说明", "", "说明中的数字与表核对、与说明自身核对；差额在所印数字的尾数误差以内时以“警告”报告。", "",
+                  "| 编号 | 严重程度 | 规则 | 提示文字 |", "|---|---|---|---|"]
+        lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.message} |" for r in narrative]
     return "\n".join(lines) + "\n"
 
 
