@@ -58,10 +58,10 @@ class Block:
     name_col: int | None = None
     lineno_col: int | None = None
     numbers: dict[str, int] = field(default_factory=dict)
+    side: str = field(init=False)
 
-    @property
-    def side(self) -> str:
-        return self.name if self.name in ("I", "E") else ""
+    def __post_init__(self) -> None:
+        self.side = self.name if self.name in ("I", "E") else ""
 
 
 @dataclass(slots=True, eq=False)
@@ -83,7 +83,6 @@ class Line:
     lineno: int | None = None
     anchor_col: int = 0
     name_col: int | None = None
-    leaves: int = 1
 
     @property
     def side(self) -> str:
@@ -187,18 +186,18 @@ class Table:
         parent = [-1] * len(self.lines)
         by_code: dict[tuple[str, str], int] = {}
         totals: dict[str, int] = {}
+        coded: list[tuple[int, str, str]] = []
         for line in self.lines:
-            if line.code and not line.side:
-                by_code.setdefault((line.block.name, line.code), line.index)
-            elif line.level == "合计":
-                totals.setdefault(line.block.name, line.index)
-        for line in self.lines:
-            if not line.code or line.side:
+            code, block = line.code, line.block.name
+            if block in ("I", "E"):
                 continue
-            if len(line.code) > 3:
-                parent[line.index] = by_code.get((line.block.name, line.code[:-2]), -1)
-            else:
-                parent[line.index] = totals.get(line.block.name, -1)
+            if code:
+                by_code.setdefault((block, code), line.index)
+                coded.append((line.index, block, code))
+            elif line.level == "合计":
+                totals.setdefault(block, line.index)
+        for index, block, code in coded:
+            parent[index] = by_code.get((block, code[:-2]), -1) if len(code) > 3 else totals.get(block, -1)
         return parent
 
     @cached_property

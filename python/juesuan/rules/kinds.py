@@ -40,7 +40,7 @@ def _split(spec: str) -> tuple[int, str | None, str, str | None]:
 def _lines(table: Table, ref: str) -> list[Line]:
     if ref.endswith("*"):
         side, _, level = ref[:-1].rpartition(":")
-        return [ln for ln in table.lines if ln.side == side and ln.level == level and ln.code]
+        return [ln for ln in table.lines if ln.level == level and ln.code and ln.block.side == side]
     line = table.line(ref)
     return [line] if line else []
 
@@ -215,7 +215,7 @@ def class_match_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
     with no 类 row is compared with zero, a 类 row with no class line is reported by :func:`check_class_rows`."""
     assert rule.left and rule.right
     left = _resolve(rule.left, tables, None, None)
-    right = _resolve(rule.right, tables, None, None)
+    right = _resolve(rule.right, tables, None, None) if left is not None else None
     if left is None or right is None:
         return []
     by_code = {cell.line.code: (sign, cell) for sign, cell in right}
@@ -314,7 +314,7 @@ def check_class_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
     assert rule.left and rule.right
     _, left_kind, _, _ = _split(rule.left)
     left = _resolve(rule.left, tables, None, None)
-    right = _resolve(rule.right, tables, None, None)
+    right = _resolve(rule.right, tables, None, None) if left is not None else None
     if left is None or right is None:
         return
     codes = {cell.line.code for _, cell in left}

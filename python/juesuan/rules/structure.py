@@ -32,11 +32,12 @@ def check_code_names(rule: Rule, tables: Tables) -> Iterator[Finding]:
 @check_kind("code_parent")
 def check_code_parent(rule: Rule, tables: Tables) -> Iterator[Finding]:
     for table in tables.values():
-        codes = {ln.code for ln in table.lines if ln.code and not ln.side}
-        for line in table.lines:
-            if not line.code or line.side or len(line.code) == 3:
+        coded = [ln for ln in table.lines if ln.code and not ln.block.side]
+        codes = {ln.code for ln in coded}
+        for line in coded:
+            if len(line.code) == 3:  # type: ignore[arg-type]
                 continue
-            parent = line.code[:-2]
+            parent = line.code[:-2]  # type: ignore[index]
             if parent not in codes:
                 yield Finding(
                     rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor), table=table.kind,
@@ -64,6 +65,8 @@ def _near(a: str, b: str) -> bool:
 @check_kind("code_twins")
 def check_code_twins(rule: Rule, tables: Tables) -> Iterator[Finding]:
     """A code only one sibling table prints, where the others print its twin: the same name, one slip apart."""
+    if sum(kind in tables for kind in SIBLINGS) < 2:
+        return
     present = {kind: {ln.code: ln for ln in tables[kind].lines if ln.code} for kind in SIBLINGS if kind in tables}
     for kind, lines in present.items():
         others = [k for k in present if k != kind]
