@@ -53,7 +53,7 @@ def test_errors_give_exit_1_and_a_marked_copy(tmp_path, capsys):
     book = load_workbook(marked)
     cell = book["收支总表"]["C33"]
     assert cell.value == 62684.67  # values kept
-    assert cell.fill.fgColor.rgb == "FFFFC7CE"  # error: light red
+    assert cell.fill.fgColor.rgb == "FFFF7C80"  # the suspect cell: the strong red of L01
     assert "T01.R1" in cell.comment.text and "应为 62,584.66" in cell.comment.text and "差额 100.01" in cell.comment.text
     assert book["收支总表"]["F14"].fill.fgColor.rgb == "FFFFEB9C"  # rounding warning: yellow
     results = book[RESULTS_SHEET]

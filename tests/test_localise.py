@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from juesuan import check_file
-from juesuan.plan import COLORS, plan_marks, results_rows
+from juesuan.plan import COLORS, SUSPECT_COLOR, plan_marks, results_rows
 from juesuan.findings import Severity
 from juesuan.rules.localise import typo
 from workbooks.build import build_workbook, load_seed_tables, locate, save_workbook
@@ -113,7 +113,7 @@ def test_the_marked_copy_shows_the_suspect_red_and_the_broken_totals_yellow(tmp_
     assert "疑为数字颠倒" in suspect.message
     plan = plan_marks(report)
     colours = {(a.sheet, c): a.args[0] for a in plan.by_func("setRangeColor") for c in a.cells}
-    assert colours[("支出决算表", leaf)] == COLORS[Severity.error]
+    assert colours[("支出决算表", leaf)] == SUSPECT_COLOR
     assert colours[("支出决算表", kuan)] == COLORS[Severity.warning]  # broken by the suspect, not wrong itself
     note = next(a.args[0] for a in plan.by_func("addNote") if a.cells == [kuan])
     assert f"疑为 支出决算表!{leaf} 有误" in note

@@ -288,3 +288,20 @@ def test_fill_command_reports_skipped_cells(tmp_path: Path, capsys: pytest.Captu
     ws = load_workbook(out)[table.sheet]
     assert ws[a1(*table.total.cells["score"])].value == 85.5
     assert ws[a1(*table.funds[0].cells["rate"])].value == 99.93
+
+
+def test_a_total_of_nothing_is_not_a_score() -> None:
+    """Issue #9 §6: with every indicator 得分 blank, 总分 and 等级 stay empty and the plan says why (the budget
+    score alone would have passed for a total of 10, 等级：差)."""
+    table = next(t for t in sample_tables().values() if t.profile.include_budget_in_total and t.total is not None
+                 and "score" in t.total.cells and t.scored_indicators)
+    grid = copy.deepcopy(table.grid)
+    emptied = [r.cells["score"] for r in table.indicators if "score" in r.cells] + [table.total.cells["score"]]
+    for r, c in emptied:
+        grid.values[r][c] = None
+    tables = [t for t in recognise_perf(grid) if t.top == table.top]
+    plan = plan_fill(grid, tables)
+    values = planned(plan)
+    total = table.total.cells["score"]
+    assert (grid.sheet, total) not in values and (grid.sheet, (total[0], total[1] + 1)) not in values
+    assert any("各指标得分都为空，不计算总分和等级" in note and a1(*total) in note for note in plan.skipped)

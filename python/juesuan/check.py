@@ -10,7 +10,7 @@ from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Finding, Report, Severity, Skipped, TableRef
 from .formula import FORMULA_SHEET
 from .grid import Grid, a1
-from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET
+from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, own_name
 from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
 from .rules import load_catalogue, run
 from .perf.checks import check_perf
@@ -22,10 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
-#: Sheets juesuan adds to a marked copy.
+#: Sheets juesuan adds to a marked copy (numbered, 审核结果（2）, when the user's workbook had the name already).
 OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET, EXPLAIN_SHEET})
-#: Sheets that are no tables and no news: ours, and the unit's own 审核公式 list.
-NOT_TABLES = OWN_SHEETS | {FORMULA_SHEET}
 
 
 def recognise_all(
@@ -39,8 +37,8 @@ def recognise_all(
     skipped: list[Skipped] = []
     extra: list[Finding] = []
     for grid in grids:
-        if grid.sheet in NOT_TABLES:
-            continue  # a marked copy checked again: our own sheets are no tables and no news
+        if own_name(grid.sheet) in OWN_SHEETS or grid.sheet == FORMULA_SHEET:
+            continue  # our own sheets (a marked copy checked again) and the unit's 审核公式 list are no tables
         try:
             found = recognise_sheet(grid)
         except NotATable as exc:

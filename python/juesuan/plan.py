@@ -37,6 +37,7 @@ __all__ = [
     "RESULTS_HEADER",
     "as_float",
     "RESULTS_SHEET",
+    "SUSPECT_COLOR",
     "column_width",
     "mark_row",
     "note_text",
@@ -69,6 +70,8 @@ OWN_MARKER = "juesuan_own"
 #: Longest text a cell holds: a detail record past it keeps only its portable part.
 CELL_TEXT_LIMIT = 32767
 COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
+#: The cell localisation names as the one to correct (L01): a stronger red than any other error.
+SUSPECT_COLOR = "#FF7C80"
 #: Fill for cells that juesuan computed (填充派生列).
 FILL_COLOR = "#C6EFCE"
 #: Columns of 审核结果. 问题 is juesuan's message; 说明 is left for the user's explanation of a finding.
@@ -314,7 +317,8 @@ def plan_marks(report: Report) -> Plan:
     actions: list[Action] = []
     for (sheet, cell), found in per_cell.items():
         worst = min((Severity.warning if is_consequence(f) else f.severity for f in found), key=_RANK.__getitem__)
-        by_colour[(sheet, COLORS[worst])].append(parse_a1(cell))
+        colour = SUSPECT_COLOR if any(f.rule == "L01" for f in found) else COLORS[worst]
+        by_colour[(sheet, colour)].append(parse_a1(cell))
     for (sheet, colour), cells in sorted(by_colour.items()):
         actions.append(Action(func="setRangeColor", sheet=sheet, args=[colour], cells=rectangles(cells)))
     for (sheet, cell), found in per_cell.items():

@@ -331,10 +331,10 @@ def _code_table(index: SheetIndex, start: _Start) -> tuple[Table, int]:
     notes: list[str] = []
     end = grid.n_rows - 1
     values = grid.values
-    code_col, name_col, anchor = group.cols[0], group.name_col, group.anchor
+    code_col, name_col, anchor, split = group.cols[0], group.name_col, group.anchor, group.split
     for r in range(header.bottom + 1, grid.n_rows):
         row = values[r]
-        if not group.split:  # the common row: a whole code typed as text or a number, its name beside it
+        if not split:  # the common row: a whole code typed as text or a number, its name beside it
             raw = row[code_col] if code_col < len(row) else None
             kind = type(raw)
             code = raw if kind is str else str(int(raw)) if (kind is float and raw.is_integer()) or kind is int else ""  # type: ignore[union-attr]

@@ -184,20 +184,23 @@ class Table:
         the same block - 公开06's 人员经费 and 公用经费 apart), a 类 under its block's 合计 line. The class lines of
         公开01/04 stand alone."""
         parent = [-1] * len(self.lines)
-        by_code: dict[tuple[str, str], int] = {}
+        by_code: dict[str, dict[str, int]] = {}
         totals: dict[str, int] = {}
-        coded: list[tuple[int, str, str]] = []
+        coded: list[tuple[int, dict[str, int], str]] = []
         for line in self.lines:
             code, block = line.code, line.block.name
-            if block in ("I", "E"):
+            if block == "I" or block == "E":
                 continue
             if code:
-                by_code.setdefault((block, code), line.index)
-                coded.append((line.index, block, code))
+                codes = by_code.get(block)
+                if codes is None:
+                    codes = by_code[block] = {}
+                codes.setdefault(code, line.index)
+                coded.append((line.index, codes, code))
             elif line.level == "合计":
                 totals.setdefault(block, line.index)
-        for index, block, code in coded:
-            parent[index] = by_code.get((block, code[:-2]), -1) if len(code) > 3 else totals.get(block, -1)
+        for index, codes, code in coded:
+            parent[index] = codes.get(code[:-2], -1) if len(code) > 3 else totals.get(self.lines[index].block.name, -1)
         return parent
 
     @cached_property

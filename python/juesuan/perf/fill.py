@@ -35,8 +35,8 @@ Value = Decimal | str
 
 
 class FillPlan(Plan):
-    """A fill plan and, in ``skipped``, one Chinese line per derived cell left out because of a merge (for the
-    summary the user reads)."""
+    """A fill plan and, in ``skipped``, one Chinese line per derived cell left out - under a merge, or a 总分 with
+    no indicator score to add up (for the summary the user reads)."""
 
     skipped: list[str] = Field(default_factory=list)
 
@@ -224,6 +224,10 @@ class _Filler:
             if pos is None or column is None or not rows:
                 continue
             parts = [self.number(table, r.cells.get(key)) for r in rows]
+            if key == "score" and all(part is None for part in parts):
+                # a total of nothing is not a score: the budget score alone would pass for one (and get 等级：差)
+                self.skipped.append(f"“{self.grid.sheet}”{a1(*pos)}（总分得分）：各指标得分都为空，不计算总分和等级")
+                continue
             budget_pos = budget[0].cells.get(key) if include else None
             budget_value = self.number(table, budget_pos) if budget_pos else None
             if key == "weight" and include and budget_value is None:

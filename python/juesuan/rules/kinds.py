@@ -123,7 +123,8 @@ class RowSums(_ColumnSet):
             if part is not None:
                 diff = [d - p for d, p in zip(diff, part)] if sign > 0 else [d + p for d, p in zip(diff, part)]
         self._diff = diff
-        self._count = sum(1 for line in table.lines if self._applies(line))
+        whole = side is None and all(target in block.columns for block in table.blocks)
+        self._count = len(table.lines) if whole else sum(1 for line in table.lines if self._applies(line))
 
     def _applies(self, line: Line) -> bool:
         return (self.side is None or line.side == self.side) and self.target in line.block.columns
