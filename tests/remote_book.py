@@ -113,7 +113,7 @@ def reopen(book: xw.Book) -> dict[str, Any]:
         func, sheet = act["func"], sheets.get(act["sheet"])
         if func == "sheetClear":
             sheet["values"] = [[]]
-        elif func == "sheetDelete":
+        elif func == "sheetDelete" and sheet is not None:  # (the remote Book drops a deleted sheet itself)
             sheet["_deleted"] = True
         elif func == "setValues":
             rows = sheet["values"]

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import SAMPLE
 from juesuan import batch
-from juesuan.batch import Unit, check_units
+from juesuan.batch import Options, Unit, check_units
 from juesuan.cli import main
 from juesuan.review import SUMMARY_TITLE, is_own_summary, worst_rule
 from test_cli import faulty
@@ -123,7 +123,7 @@ def test_worst_rule_prefers_severity_then_count() -> None:
     assert worst_rule([]) is None
 
 
-def die_on_b(path: Path, json_path: Path | None, out: Path | None, profile: str | None) -> Unit:
+def die_on_b(path: Path, json_path: Path | None, out: Path | None, options: Options) -> Unit:
     """A worker that is killed by one file, like a reader that aborts the process."""
     if path.name == "b.xlsx":
         os._exit(3)

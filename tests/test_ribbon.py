@@ -110,8 +110,8 @@ def test_ids_are_unique_and_every_button_has_an_action(ui: etree._Element) -> No
     assert len(ids) == len(set(ids))
     buttons = {b.get("id") for b in ui.iter(f"{{{NS}}}button")}
     assert buttons == set(ribbon.ACTIONS)
-    assert {"btnCheckSheet", "btnCheckAll", "btnNarrative", "btnFill", "btnClear", "btnResults", "btnImportUdfs",
-            "btnAbout"} == buttons
+    assert {"btnCheckSheet", "btnCheckAll", "btnNarrative", "btnFill", "btnClear", "btnResults", "btnFormulas",
+            "btnImportUdfs", "btnAbout"} == buttons
     tab = ui.find(f".//{{{NS}}}tab")
     assert tab.get("label") == "决算审核"
 

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from .findings import Report
+    from .formula.rules import FormulaRule
 
-__all__ = ["Unit", "check_one", "check_units", "default_jobs", "warn_lost"]
+__all__ = ["Options", "Unit", "check_one", "check_units", "default_jobs", "warn_lost"]
 
 #: Below this many files per worker, starting worker processes costs more than it saves: the pool's start (a
 #: fork server importing the checker) takes about a second, a nine-table workbook 40 ms to check.
@@ -46,6 +47,14 @@ class Unit:
     json: Path | None = None
 
 
+@dataclass(frozen=True)
+class Options:
+    """What every file of a run is checked with: a forced 绩效 scoring profile and the user's 审核公式."""
+
+    profile: str | None = None
+    rules: tuple[FormulaRule, ...] = ()
+
+
 def warn_lost(src: Path, out: Path) -> None:
     """Tell the user (stderr) what the copy could not keep of the original (the original keeps it)."""
     from .adapters.openpyxl_file import lost_content
@@ -54,14 +63,18 @@ def warn_lost(src: Path, out: Path) -> None:
         print(f"注意：{message}", file=sys.stderr)
 
 
-def check_one(path: Path, json_path: Path | None, out: Path | None, profile: str | None = None,
-              narrative: Path | None = None) -> Report:
+def check_one(path: Path, json_path: Path | None, out: Path | None, options: Options = Options(),
+              narrative: Path | None = None, explain: dict | None = None) -> Report:
     """Check one workbook (and the 情况说明 file ``narrative``, if given) and write its JSON report (first: it is
-    written even when the marked copy cannot be) and its marked copy. Raises InputError when the file is
-    unusable or holds neither a table juesuan knows nor a 情况说明."""
+    written even when the marked copy cannot be) and its marked copy, which also records the user's 说明
+    (``explain``: 说明 read from an ``--explain`` file). Raises InputError when the file is unusable or holds
+    neither a table juesuan knows nor a 情况说明."""
     from .check import check_file
+    from .explain import Explanations
 
-    report = check_file(path, profile=profile, narrative=narrative)
+    explanations = Explanations(explain)
+    report = check_file(path, profile=options.profile, narrative=narrative, rules=options.rules,
+                        explanations=explanations)
     if not report.tables and report.narrative_source is None:
         reasons = "；".join(f"“{s.sheet}”{s.reason}" for s in report.skipped[:3])
         raise InputError(f"{path.name} 中没有可识别的部门决算公开表或绩效自评表（{reasons}）")
@@ -71,15 +84,17 @@ def check_one(path: Path, json_path: Path | None, out: Path | None, profile: str
         from .adapters.openpyxl_file import apply_plan
         from .plan import plan_marks
 
-        apply_plan(path, plan_marks(report), out)
+        plan = plan_marks(report)
+        plan.actions += explanations.actions()
+        apply_plan(path, plan, out)
         warn_lost(path, out)
     return report
 
 
-def _unit(path: Path, json_path: Path | None, out: Path | None, profile: str | None) -> Unit:
+def _unit(path: Path, json_path: Path | None, out: Path | None, options: Options) -> Unit:
     """One file of a batch, never raising: an unusable file or a fault in juesuan becomes the unit's reason."""
     try:
-        report = check_one(path, json_path, out, profile)
+        report = check_one(path, json_path, out, options)
     except InputError as exc:
         return Unit(path, reason=str(exc))
     except Exception as exc:  # a fault on one file of thousands is reported with that file, the run goes on
@@ -111,11 +126,11 @@ def _context() -> multiprocessing.context.BaseContext:
 Planned = tuple[Path, Path | None, Path | None]
 
 
-Work = Callable[[Path, "Path | None", "Path | None", "str | None"], Unit]
+Work = Callable[[Path, "Path | None", "Path | None", Options], Unit]
 
 
 def check_units(
-    planned: Sequence[Planned], *, profile: str | None = None, jobs: int = 1, done: Callable[[], None] = lambda: None,
+    planned: Sequence[Planned], *, options: Options = Options(), jobs: int = 1, done: Callable[[], None] = lambda: None,
     work: Work = _unit,
 ) -> list[Unit]:
     """Check every ``(input, report, marked copy)``; ``done`` is called as each unit finishes (progress bar).
@@ -124,7 +139,7 @@ def check_units(
     if jobs <= 1 or len(planned) <= 1:
         units = []
         for path, json_path, out in planned:
-            units.append(work(path, json_path, out, profile))
+            units.append(work(path, json_path, out, options))
             done()
         return units
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -133,7 +148,7 @@ def check_units(
     results: list[Unit | None] = [None] * len(planned)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_quiet_worker)
     try:
-        futures: dict[Future[Unit], int] = {pool.submit(work, *p, profile): i for i, p in enumerate(planned)}
+        futures: dict[Future[Unit], int] = {pool.submit(work, *p, options): i for i, p in enumerate(planned)}
         for future in as_completed(futures):
             try:
                 results[futures[future]] = future.result()
@@ -146,18 +161,18 @@ def check_units(
     pool.shutdown()
     for i, unit in enumerate(results):
         if unit is None:
-            results[i] = _alone(planned[i], profile, work)
+            results[i] = _alone(planned[i], options, work)
             done()
     return results  # type: ignore[return-value]
 
 
-def _alone(planned: Planned, profile: str | None, work: Work) -> Unit:
+def _alone(planned: Planned, options: Options, work: Work) -> Unit:
     """A file whose worker died, checked again in a process of its own, so one bad file takes down only itself."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_quiet_worker) as pool:
         try:
-            return pool.submit(work, *planned, profile).result()
+            return pool.submit(work, *planned, options).result()
         except BrokenProcessPool:
             return Unit(planned[0], reason="检查该文件时程序异常退出（文件可能损坏或过大）")

@@ -21,7 +21,8 @@ from .outputs import guard_outputs, preflight
 from .read import SUPPORTED, InputError
 
 if TYPE_CHECKING:
-    from .batch import Unit
+    from .batch import Options, Unit
+    from .formula.rules import FormulaRule
 
 __all__ = ["SUMMARY_TITLE", "build_parser", "is_own_summary", "main", "write_summary"]
 
@@ -110,9 +111,29 @@ def _discard(stream: object) -> None:
     os.close(devnull)
 
 
+def _formula_rules(paths: Sequence[Path]) -> tuple[FormulaRule, ...]:
+    """The rules of every ``--rules`` file; each bad row is said on stderr, and a file without one usable rule
+    is unusable input."""
+    if not paths:
+        return ()
+    from .formula.rulefile import read_rule_file
+
+    rules: list[FormulaRule] = []
+    for path in paths:
+        found, problems = read_rule_file(path)
+        for problem in problems:
+            print(f"注意：{problem}（此行未使用）", file=sys.stderr)
+        if not found:
+            raise InputError(f"审核公式文件中没有可用的公式：{path}")
+        rules += found
+    return tuple(rules)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from .batch import Options
     from .review import is_own_summary
 
+    options = Options(args.profile, _formula_rules(args.rules or []))
     skip = [p for p in (args.out_dir, args.summary) if p is not None and (p == args.out_dir or is_own_summary(p))]
     files = _expand(args.files, skip)
     if len(files) == 1 and not args.out_dir and not args.summary:
@@ -121,15 +142,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         path = files[0][0]
         outputs = [(name, p) for name, p in (("--out", args.out), ("--json", args.json)) if p is not None]
-        guard_outputs([path], outputs)
+        guard_outputs([path, *(args.rules or []), *([args.explain] if args.explain else [])], outputs)
         preflight(p for _, p in outputs)
-        report = check_one(path, args.json, args.out, args.profile, args.narrative)
+        explain = None
+        if args.explain:
+            from .explain import read_explain_file
+
+            explain = read_explain_file(args.explain)
+        report = check_one(path, args.json, args.out, options, args.narrative, explain)
         _emit(report_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
         raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
     if args.narrative:
         raise InputError("--narrative 只能与一个工作簿一起使用（批量检查时，各工作簿中的“情况说明”工作表会自动核对）")
+    if args.explain:
+        raise InputError("--explain 只能用于检查单个文件（说明按工作表和单元格对应）")
     if not files:
         raise InputError("没有找到可检查的 Excel 工作簿")
     planned = _batch_outputs(files, args.out_dir) if args.out_dir else [(p, None, None) for p, _ in files]
@@ -138,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         outputs.append(("--summary", args.summary))
     guard_outputs([p for p, _ in files], outputs)
     preflight(p for _, p in outputs)
-    units = _run_batch(planned, args)
+    units = _run_batch(planned, args, options)
     _emit("\n".join(_batch_row(unit) for unit in units))
     if args.summary:
         from .review import write_summary
@@ -148,14 +176,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return batch_exit_code(units)
 
 
-def _run_batch(planned: list[tuple[Path, Path | None, Path | None]], args: argparse.Namespace) -> list[Unit]:
+def _run_batch(planned: list[tuple[Path, Path | None, Path | None]], args: argparse.Namespace, options: Options) -> list[Unit]:
     from tqdm import tqdm
 
     from .batch import check_units, default_jobs
 
     jobs = args.jobs or default_jobs(len(planned))
     with tqdm(total=len(planned), desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet) as bar:
-        return check_units(planned, profile=args.profile, jobs=jobs, done=bar.update)
+        return check_units(planned, options=options, jobs=jobs, done=bar.update)
 
 
 def _batch_row(unit: Unit) -> str:
@@ -213,6 +241,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from .rules import catalogue_markdown, load_catalogue
 
     rules = load_catalogue()
+    if args.export:
+        from .formula.rulefile import export_rows, write_rule_file
+
+        guard_outputs([], [("--export", args.export)])
+        preflight([args.export])
+        rows = export_rows(rules)
+        write_rule_file(args.export, rows)
+        _emit(f"已导出 {len(rows) - 1} 条内置规则的审核公式：{args.export}")
+        return 0
     if args.markdown:
         _emit(catalogue_markdown(rules, PERF_RULES.values(), NARRATIVE_RULES.values()).removesuffix("\n"))
         return 0
@@ -256,6 +293,11 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--profile", choices=PROFILE_NAMES, help="绩效自评表的评分口径（默认按表样自动判断）")
     check.add_argument("--narrative", type=Path, metavar="情况说明.docx",
                        help="与表核对的情况说明（Word .docx 或 .txt）；不指定时，工作簿中的“情况说明”工作表会自动核对")
+    check.add_argument("--rules", type=Path, action="append", metavar="审核公式.xlsx",
+                       help="另外按此文件中的审核公式检查（.csv/.xlsx/.txt，列：编号、公式、类型、说明；可重复指定）；"
+                            "工作簿中名为“审核公式”的工作表也会自动使用")
+    check.add_argument("--explain", type=Path, metavar="说明.xlsx",
+                       help="对审核结果的说明（.csv/.xlsx，列：规则、工作表、单元格、说明），记入标注副本，下次检查显示为已说明")
     check.set_defaults(func=cmd_check)
 
 
@@ -283,6 +325,7 @@ def _add_rules(sub: argparse._SubParsersAction) -> None:
     rules = sub.add_parser("rules", help="列出审核规则", description="列出全部审核规则：编号、严重程度、名称。")
     rules.add_argument("id", nargs="?", metavar="编号", help="只显示这一条规则及其依据，例如 T01.R1")
     rules.add_argument("--markdown", action="store_true", help="输出 Markdown 规则目录（docs/rules.md）")
+    rules.add_argument("--export", type=Path, metavar="审核公式.xlsx", help="把内置规则写成审核公式文件（.xlsx 或 .csv），供复制修改")
     rules.set_defaults(func=cmd_rules)
 
 

@@ -26,6 +26,8 @@ __all__ = [
     "COLORS",
     "FILL_COLOR",
     "COLUMN_WIDTHS",
+    "EXPLAIN_SHEET",
+    "KEPT_SHEETS",
     "MARKS_HEADER",
     "MARKS_SHEET",
     "MarkRecord",
@@ -58,6 +60,10 @@ MARKS_SHEET = "juesuan_标注记录"
 #: adapter's exact record as JSON (the file adapter: the cell format and the comment as they were; live Excel:
 #: the interior's pattern, colours and theme colours), which the same adapter uses to restore exactly.
 MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注", "批注作者", "批注大小", "原格式"]
+#: Hidden sheet of the users' 说明 for findings (juesuan.explain): one of our sheets, but no mark, so 清除标注 keeps it.
+EXPLAIN_SHEET = "juesuan_说明记录"
+#: Our sheets that clearing the marks keeps.
+KEPT_SHEETS = frozenset({EXPLAIN_SHEET})
 #: The hidden sheet-level defined name that marks a sheet as juesuan's (its value: the sheet's name as given),
 #: so a user's own sheet called 审核结果 is never taken for ours; both adapters write and read it.
 OWN_MARKER = "juesuan_own"

@@ -11,17 +11,20 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import xlwings as xw
 
 from . import __version__
 from .adapters import xlwings_book
 from .check import check_grids
+from .explain import EXPLAIN_SHEET, Explanations
 from .findings import Report, Severity
+from .formula.rulefile import FORMULA_SHEET, export_rows
 from .grid import Grid
 from .narrative import find_document
-from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, Plan, plan_marks
+from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, Plan, own_name, plan_marks
+from .rules import load_catalogue
 
 __all__ = [
     "ACTIONS",
@@ -37,6 +40,7 @@ __all__ = [
     "clear_marks",
     "dispatch",
     "fill_derived",
+    "formula_sheet",
     "import_udfs",
     "show_results",
     "trusts_vba_project",
@@ -72,27 +76,42 @@ def _with_limits(book: xw.Book, text: str) -> str:
     return "\n".join([text, *notes])
 
 
-def _report(book: xw.Book, sheets: set[str] | None) -> Report:
-    return check_grids(xlwings_book.read_grids(book), book.name, sheets=sheets)
+def _sheets_named(book: xw.Book, names: set[str], read: Collection[str] = ()) -> list[Grid]:
+    """Our sheets of these names (``审核结果（2）`` beside a user's 审核结果 too), but those already ``read``."""
+    caps = xlwings_book.capabilities(book)
+    return [xlwings_book.read_grid(sheet, caps) for sheet in book.sheets
+            if own_name(sheet.name) in names and sheet.name not in read]
+
+
+def _report(book: xw.Book, sheets: set[str] | None, grids: list[Grid] | None = None,
+            narrative: str | None = None) -> tuple[Report, Plan]:
+    """The check and its marks; the 说明 column of 审核结果 is read first, so explained findings stay explained."""
+    explanations = Explanations()
+    grids = list(grids) if grids is not None else xlwings_book.read_grids(book)
+    grids += _sheets_named(book, {RESULTS_SHEET}, {g.sheet for g in grids})
+    report = check_grids(grids, book.name, sheets=sheets, narrative=narrative, explanations=explanations)
+    plan = plan_marks(report)
+    plan.actions += explanations.actions()
+    return report, plan
 
 
 def check_sheet(book: xw.Book) -> str:
     """检查本表: check the active sheet (reading the others for context) and mark only that sheet."""
     name = book.sheets.active.name
-    if name in (RESULTS_SHEET, MARKS_SHEET):
+    if name in (RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET, EXPLAIN_SHEET, FORMULA_SHEET):
         return "请先切换到要检查的决算表，再点击“检查本表”。"
-    report = _report(book, {name})
+    report, plan = _report(book, {name})
     skipped = next((s.reason for s in report.skipped if s.sheet == name), None)
     if skipped is not None:
         return _with_limits(book, f"“{name}”不是可识别的决算表：{skipped}")
-    applied = xlwings_book.apply_plan(book, plan_marks(report), scope={name})
+    applied = xlwings_book.apply_plan(book, plan, scope={name})
     return _with_limits(book, _summary(report, applied, f"“{name}”"))
 
 
 def check_all(book: xw.Book) -> str:
     """检查全部: every sheet and the cross-table rules."""
-    report = _report(book, None)
-    applied = xlwings_book.apply_plan(book, plan_marks(report))
+    report, plan = _report(book, None)
+    applied = xlwings_book.apply_plan(book, plan)
     text = _summary(report, applied, f"{len(report.tables)} 张表中")
     if report.skipped:
         text += "\n未识别的工作表：" + "、".join(s.sheet for s in report.skipped)
@@ -121,8 +140,8 @@ def check_narrative(book: xw.Book) -> str:
         path = ask_narrative_file(book)
         if path is None:
             return "没有选择情况说明文件。请选择 Word（.docx）或文本文件，或在工作簿中加入写有情况说明的工作表。"
-    report = check_grids(grids, book.name, narrative=path)
-    applied = xlwings_book.apply_plan(book, plan_marks(report))
+    report, plan = _report(book, None, grids, narrative=path)
+    applied = xlwings_book.apply_plan(book, plan)
     counts = {status: sum(q.status == status for q in report.narrative) for status in ("一致", "尾数误差", "不一致", "未核对")}
     mismatched = sum(f.source is not None and f.severity is not Severity.info for f in report.findings)
     text = (f"已核对{report.narrative_source}中的 {len(report.narrative)} 处数字与用词："
@@ -164,7 +183,12 @@ def fill_derived(book: xw.Book) -> str:
 
 
 def clear_marks(book: xw.Book) -> str:
-    """清除标注: restore fills and notes, delete 审核结果; values stay."""
+    """清除标注: restore fills and notes, delete 审核结果; values stay. 说明 typed into 审核结果 since the last
+    check are recorded first, so they are not lost with the sheet."""
+    explanations = Explanations()
+    explanations.read(_sheets_named(book, {RESULTS_SHEET, EXPLAIN_SHEET}))
+    if actions := explanations.actions():
+        xlwings_book.apply_plan(book, Plan(actions=actions), scope=set())
     restored = xlwings_book.clear_marks(book)
     if not restored:
         return "工作簿中没有本工具的标注。"
@@ -196,6 +220,26 @@ def trusts_vba_project(workbook_api: object) -> bool:
     except Exception:
         return False
     return True
+
+
+def formula_sheet(book: xw.Book) -> str:
+    """审核公式: go to the unit's 审核公式 sheet, or create it with the built-in rules as a starting point."""
+    for sheet in book.sheets:
+        if sheet.name == FORMULA_SHEET:
+            sheet.activate()
+            return ""
+    rows = export_rows(load_catalogue())
+    sheet = book.sheets.add(FORMULA_SHEET, after=book.sheets[-1])
+    sheet.range("A1").value = [[xlwings_book._as_text(v) for v in row] for row in rows]
+    sheet.range((1, 1), (1, len(rows[0]))).font.bold = True
+    for column, width in zip("ABCD", (10, 90, 10, 50)):
+        sheet.range(f"{column}1").column_width = width
+    sheet.activate()
+    return (
+        f"已新建“{FORMULA_SHEET}”表，列出 {len(rows) - 1} 条内置规则的审核公式作为起点。\n"
+        "可以修改、删除或增加公式（列：编号、公式、类型、说明；类型为基本平衡、逻辑性或核实性），"
+        "点击“检查全部”时一并检查；编号与内置规则相同的公式代替该内置规则。写法见 docs/formulas.md。"
+    )
 
 
 def import_udfs(book: xw.Book) -> str:
@@ -236,6 +280,7 @@ ACTIONS: dict[str, ButtonAction] = {
     "btnFill": fill_derived,
     "btnClear": clear_marks,
     "btnResults": show_results,
+    "btnFormulas": formula_sheet,
     "btnImportUdfs": import_udfs,
     "btnAbout": about,
 }

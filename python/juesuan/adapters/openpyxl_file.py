@@ -23,7 +23,18 @@ from lxml import etree
 
 from ..grid import a1, parse_a1
 from ..outputs import atomic_write, same_file
-from ..plan import MARKS_HEADER, MARKS_SHEET, Action, MarkRecord, Plan, expand, mark_row, own_name, read_mark_row
+from ..plan import (
+    KEPT_SHEETS,
+    MARKS_HEADER,
+    MARKS_SHEET,
+    Action,
+    MarkRecord,
+    Plan,
+    expand,
+    mark_row,
+    own_name,
+    read_mark_row,
+)
 from ..read import InputError, _check_path
 from .legacy import LEGACY_FORMATS, legacy_losses, rebuild_as_xlsx
 from .notes import Note, Notes
@@ -90,8 +101,8 @@ class Editor:
     # -------------------------------------------------------------- clearing
 
     def clear(self) -> int:
-        """Give every recorded cell its format and note back, drop all of juesuan's sheets; returns the cells
-        restored."""
+        """Give every recorded cell its format and note back, drop juesuan's sheets (but the record of the
+        users' 说明, :data:`~juesuan.plan.KEPT_SHEETS`); returns the cells restored."""
         restored = 0
         present = self.user_sheets()
         for mark in self.records():
@@ -109,8 +120,8 @@ class Editor:
             else:
                 self.notes(mark.sheet).remove(mark.cell)
             restored += 1
-        while own := self.own.own():
-            self.own.remove(next(iter(own.values())))
+        while own := [ref for name, ref in self.own.own().items() if own_name(name) not in KEPT_SHEETS]:
+            self.own.remove(own[0])
         return restored
 
     # -------------------------------------------------------------- applying

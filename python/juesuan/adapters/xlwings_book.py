@@ -31,6 +31,7 @@ from ..grid import Grid, a1, normalise_value, parse_a1
 from ..plan import (
     AMOUNT_HEADERS,
     COLORS,
+    KEPT_SHEETS,
     MARKS_HEADER,
     MARKS_SHEET,
     OWN_MARKER,
@@ -622,6 +623,7 @@ def clear_marks(book: xw.Book) -> int:
         _restore_interiors(book, kept)
         for (sheet, cell), mark in sorted(kept.items()):
             _restore_note(book, book.sheets[sheet], cell, mark)
-    for sheet in own.values():
-        sheet.delete()
+    for name, sheet in own.items():
+        if own_name(name) not in KEPT_SHEETS:  # the users' 说明 are no marks
+            sheet.delete()
     return len(kept)
