@@ -4,7 +4,8 @@ mapping of lines, blocks and header columns onto the records formulas bind to.""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from functools import cached_property
+from weakref import WeakKeyDictionary
 
 from ..gongkai import Line, Table
 from .binding import Cell, ColumnInfo, FormulaTable, RowInfo
@@ -47,12 +48,6 @@ class GongkaiTable:
     def __init__(self, table: Table) -> None:
         self.table = table
         self.kind, self.title, self.decimals, self.exact = table.kind, table.title, table.decimals, table.exact
-        blocks = {id(block): i for i, block in enumerate(table.blocks)}
-        lines = sorted(table.lines, key=lambda line: (blocks[id(line.block)], line.row))
-        self._rows = [
-            RowInfo(line.index, line.lineno, line.label, line.code, BLOCK_WORDS.get(line.block.name, line.block.name))
-            for line in lines
-        ]
         self._columns: dict[int, ColumnInfo] = {}
         self._keys: dict[int, str] = {}  # sheet column -> amount key
         for block in table.blocks:
@@ -61,13 +56,25 @@ class GongkaiTable:
                 words = header.path if header is not None and header.path else (key,)
                 self._columns[col] = ColumnInfo(col, block.numbers.get(key), words, _standard(table, block.name, key))
                 self._keys[col] = key
-        self._values: dict[str, list[Decimal | None]] = {}
         self._row_columns = {
             id(block): [self._columns[col] for col in sorted(block.columns.values())] for block in table.blocks
         }
 
-    def _line(self, row: RowInfo) -> Line:
+    def line(self, row: RowInfo) -> Line:
+        """The table's line behind a row of the view."""
         return self.table.lines[row.key]  # type: ignore[index]
+
+    def amount_key(self, column: ColumnInfo) -> str:
+        """The table's amount key behind a column of the view."""
+        return self._keys[column.key]  # type: ignore[index]
+
+    @cached_property
+    def _rows(self) -> list[RowInfo]:
+        """Made when a formula first looks for a row: a rule compiled to whole columns never asks."""
+        blocks = {id(block): i for i, block in enumerate(self.table.blocks)}
+        lines = sorted(self.table.lines, key=lambda line: (blocks[id(line.block)], line.row))
+        return [RowInfo(line.index, line.lineno, line.label, line.code, BLOCK_WORDS.get(line.block.name, line.block.name))
+                for line in lines]
 
     def rows(self) -> Sequence[RowInfo]:
         return self._rows
@@ -76,19 +83,25 @@ class GongkaiTable:
         return [self._columns[col] for col in sorted(self._columns)]
 
     def amount_columns(self, row: RowInfo) -> Sequence[ColumnInfo]:
-        return self._row_columns[id(self._line(row).block)]
+        return self._row_columns[id(self.line(row).block)]
 
     def cell(self, row: RowInfo, column: ColumnInfo) -> Cell | None:
-        line = self._line(row)
+        line = self.line(row)
         key = self._keys[column.key]  # type: ignore[index]
         if line.block.columns.get(key) != column.key:
             return None
-        values = self._values.get(key)
-        if values is None:  # a column's amounts are made once, for all the formulas that read them
-            values = self._values[key] = [self.table.value(ln, key) for ln in self.table.lines]
-        return Cell(self.table.sheet, (line.row, column.key), values[line.index], self.table.weights(key)[line.index])  # type: ignore[arg-type]
+        return Cell(self.table.sheet, (line.row, column.key), self.table.value(line, key), self.table.weights(key)[line.index])  # type: ignore[arg-type]
 
 
-def formula_tables(tables: Mapping[str, Table]) -> dict[str, FormulaTable]:
-    """Every recognised table by kind, ready for formulas."""
-    return {kind: GongkaiTable(table) for kind, table in tables.items()}
+_VIEWS: WeakKeyDictionary[Table, GongkaiTable] = WeakKeyDictionary()
+
+
+def formula_tables(tables: Mapping[str, Table]) -> dict[str, GongkaiTable]:
+    """Every recognised table by kind, ready for formulas (one view per table, however many rules ask)."""
+    views = {}
+    for kind, table in tables.items():
+        view = _VIEWS.get(table)
+        if view is None:
+            view = _VIEWS[table] = GongkaiTable(table)
+        views[kind] = view
+    return views

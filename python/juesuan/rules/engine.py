@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import Finding
-from . import structure  # noqa: F401  (registers the structure checks)
+from . import formulas, structure  # noqa: F401  (register the formula kind and the structure checks)
 from .identities import IdentitySet
 from .kinds import finding_of
 from .localise import Diagnosis, apply, diagnose

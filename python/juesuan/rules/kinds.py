@@ -58,40 +58,6 @@ def _resolve(spec: str, tables: Tables, default_table: str | None, column: str |
 # --- identity kinds -------------------------------------------------------------------------------------------
 
 
-def _sum_identities(rule: Rule, tables: Tables, op: str) -> list[IdentitySet]:
-    """Each (target, terms) a sum/≤ rule stands for: one per column of the target line unless the target names
-    its column. Skipped when a table it refers to is not in the workbook."""
-    assert rule.target
-    _, table_kind, ref, target_col = _split(rule.target)
-    table = tables.get(table_kind or rule.table or "")
-    if table is None:
-        return []
-    found: list[Identity] = []
-    for line in _lines(table, ref):
-        for column in [target_col] if target_col else table.columns:
-            if column not in line.block.columns:
-                continue
-            terms: list[tuple[int, Cell]] = []
-            for spec in rule.terms:
-                resolved = _resolve(spec, tables, rule.table, column)
-                if resolved is None:
-                    break
-                terms.extend(resolved)
-            else:
-                found.append(make_identity(rule, Cell(table, line, column), terms, op))
-    return [IdentityList(rule, found)]
-
-
-@identity_kind("sum")
-def sum_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
-    return _sum_identities(rule, tables, "=")
-
-
-@identity_kind("le")
-def le_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
-    return _sum_identities(rule, tables, "<=")
-
-
 class _ColumnSet:
     """Shared by the column-wise sets: which line and column a cell key is, in this set's table."""
 
@@ -148,15 +114,6 @@ class RowSums(_ColumnSet):
 
     def __len__(self) -> int:
         return self._count
-
-
-@identity_kind("row_sum")
-def row_sum_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
-    table = tables.get(rule.table or "")
-    if table is None or rule.target not in table.columns:
-        return []
-    terms = [(-1 if spec.startswith("-") else 1, spec.lstrip("-")) for spec in rule.terms]
-    return [RowSums(rule, table, rule.target, terms, rule.side)]
 
 
 class Hierarchy(_ColumnSet):

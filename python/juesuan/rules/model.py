@@ -40,9 +40,6 @@ class Rule(BaseModel):
     rounding_severity: Severity = Severity.warning
     source: str = ""
     table: str | None = None
-    side: str | None = None
-    target: str | None = None
-    terms: list[str] = Field(default_factory=list)
     parent: str | None = None
     left: str | None = None
     right: str | None = None
@@ -55,8 +52,8 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _needs(self) -> "Rule":
-        needed = {"sum": ("target", "terms"), "le": ("target", "terms"), "row_sum": ("table", "target", "terms"),
-                  "hierarchy": ("table", "parent"), "class_match": ("left", "right"), "subset": ("parts", "whole", "columns")}
+        needed = {"formula": ("formula",), "hierarchy": ("table", "parent"), "class_match": ("left", "right"),
+                  "subset": ("parts", "whole", "columns")}
         missing = [name for name in needed.get(self.kind, ()) if not getattr(self, name)]
         if missing:
             raise ValueError(f"规则 {self.id}（{self.kind}）缺少参数：{', '.join(missing)}")
