@@ -21,7 +21,7 @@ from juesuan.perf.recognise import recognise_perf
 from juesuan.perf.scoring import RateMatch, exec_rate_match, exec_score
 from juesuan.plan import FILL_COLOR, Plan, expand
 from juesuan.read import read_workbook
-from test_perf_recognise import SAMPLES, sample_tables, seed_tables
+from test_perf_recognise import sample_tables, seed_tables
 
 
 def planned(plan: Plan) -> dict[tuple[str, Pos], object]:

@@ -11,15 +11,10 @@ desktop colouring path is run against a recording fake sheet.
 
 from __future__ import annotations
 
-import copy
-from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import xlwings as xw
-from python_calamine import CalamineWorkbook
 
 from juesuan import check_file
 from juesuan.adapters import xlwings_book

@@ -17,7 +17,7 @@ import pytest
 from juesuan.adapters import xlwings_book
 from juesuan.findings import Finding, Report, Severity
 from juesuan.grid import a1, parse_a1
-from juesuan.plan import COLORS, MARKS_SHEET, RESULTS_SHEET, expand, plan_marks, rectangles
+from juesuan.plan import COLORS, expand, plan_marks, rectangles
 
 YELLOW, GOLD, BLUE = "#FFFF00", "#FFD700", "#00B0F0"
 #: Excel maps every RGB colour to the nearest of 56 palette entries; yellow and gold share one here, so a range

@@ -8,7 +8,7 @@ from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from ..gongkai import Line, Table
-from .binding import Cell, ColumnInfo, FormulaTable, RowInfo
+from .binding import Cell, ColumnInfo, RowInfo
 
 __all__ = ["GongkaiTable", "formula_tables"]
 

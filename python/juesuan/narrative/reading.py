@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..gongkai.tables import CLASS_CODES
 from .document import Document, Paragraph
 from .quotes import Clause, Number, numbers_of, normalise
-from .vocabulary import Entity, entity, read_label
+from .vocabulary import entity, read_label
 
 __all__ = ["Claim", "Entry", "Item", "ItemList", "Meaning", "Reading", "read_document"]
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..gongkai.tables import Line, Table
 from ..grid import a1
 from ..layout import clean_label
 from .identities import Cell, CellKey, Identity, IdentityList, IdentitySet, make_identity
 from .model import Rule
-from .registry import CHECK_KINDS, Tables, check_kind, identity_kind
+from .registry import CHECK_KINDS, CheckKind, Tables, check_kind, identity_kind
 
 __all__ = ["describe", "finding_of"]
 
