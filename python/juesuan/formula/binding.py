@@ -12,6 +12,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Protocol
+from weakref import WeakKeyDictionary
 
 from ..gongkai import TABLE_NAMES, title_kind
 from ..grid import norm_text
@@ -124,21 +125,39 @@ def label_of(row: RowInfo) -> str:
 def _path(text: str) -> list[str]:
     return [clean_label(part) for part in norm_text(text).split("/")]
 
+
+#: Per table (weakly held): its rows' positions by label, and the columns each column spec names - both asked by
+#: many formulas of one check, built once.
+_LABELS: WeakKeyDictionary[FormulaTable, dict[str, list[int]]] = WeakKeyDictionary()
+_COLUMNS: WeakKeyDictionary[FormulaTable, dict[Column, frozenset[Hashable]]] = WeakKeyDictionary()
+
+
+def _labels(table: FormulaTable) -> dict[str, list[int]]:
+    index = _LABELS.get(table)
+    if index is None:
+        index = {}
+        for position, row in enumerate(table.rows()):
+            index.setdefault(label_of(row), []).append(position)
+        _LABELS[table] = index
+    return index
+
+
 def _by_label(table: FormulaTable, rows: Sequence[RowInfo], text: str) -> RowInfo:
     """The row a label names. One word must name one row; ``A/B`` names the first row labelled B in block A or
     after the row labelled A (``“收入/总计”``, ``“年初财政拨款结转和结余/一般公共预算财政拨款”``)."""
     *anchors, leaf = _path(text)
-    pool = list(rows)
+    index = _labels(table)
+    blocks = {r.block for r in rows}
+    start, block = 0, None
     for anchor in anchors:
-        if any(r.block == anchor for r in pool):
-            pool = [r for r in pool if r.block == anchor]
+        if anchor in blocks and block is None:
+            block = anchor
             continue
-        at = next((i for i, r in enumerate(pool) if label_of(r) == anchor), None)
+        at = next((p for p in index.get(anchor, ()) if p >= start and block in (None, rows[p].block)), None)
         if at is None:
             raise BindError(f"{table.kind}中没有“{anchor}”行")
-        block = pool[at].block
-        pool = [r for r in pool[at + 1:] if r.block == block]
-    found = [r for r in pool if label_of(r) == leaf]
+        start, block = at + 1, rows[at].block
+    found = [rows[p] for p in index.get(leaf, ()) if p >= start and block in (None, rows[p].block)]
     if not found:
         raise BindError(f"{table.kind}中没有“{text}”行")
     if len(found) > 1 and not anchors:
@@ -192,6 +211,13 @@ def _what(spec: Column) -> str:
 def column_keys(table: FormulaTable, spec: Column) -> frozenset[Hashable]:
     """The keys of every column ``spec`` names, in any block (公开01's 决算数 is one column in the 收入 block and
     one in the 支出 block; :func:`column_of` picks a row's own). Raises BindError when there is none."""
+    known = _COLUMNS.setdefault(table, {})
+    if spec not in known:
+        known[spec] = _column_keys(table, spec)
+    return known[spec]
+
+
+def _column_keys(table: FormulaTable, spec: Column) -> frozenset[Hashable]:
     columns = table.columns()
     if spec.kind == "number":
         found = [c for c in columns if c.number == spec.value]

@@ -50,7 +50,8 @@ def _signed(expr: Expr, sign: int = 1) -> Iterator[tuple[int, Ref]]:
 
 def _amount_key(view: GongkaiTable, ref: Ref) -> str | None:
     assert ref.column is not None
-    keys = {view.amount_key(column) for column in view.columns() if column.key in column_keys(view, ref.column)}
+    named = column_keys(view, ref.column)
+    keys = {view.amount_key(column) for column in view.columns() if column.key in named}
     return keys.pop() if len(keys) == 1 else None
 
 
