@@ -15,6 +15,9 @@ from .perf.recognise import recognise_perf
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
 
+#: Cells of a V04 finding named in its message.
+SHOWN_CELLS = 5
+
 #: Sheets juesuan adds to a marked copy.
 OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET})
 
@@ -32,6 +35,9 @@ def recognise_all(
     for grid in grids:
         if grid.sheet in OWN_SHEETS:
             continue  # a marked copy checked again: our own sheets are no tables and no news
+        if grid.unreadable:
+            skipped.append(Skipped(sheet=grid.sheet, reason=grid.unreadable))
+            continue
         try:
             found = recognise_sheet(grid)
         except NotATable as exc:
@@ -63,9 +69,30 @@ def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None,
     tables, perf, refs, skipped, findings = recognise_all(grids, profile)
     findings += run(load_catalogue(), tables)
     findings += check_perf(perf)
+    findings += uncached_findings(grids, {ref.sheet for ref in refs})
     if sheets is not None:
         findings = [f for f in findings if f.sheet in sheets]
     return Report(file=file, tables=refs, skipped=skipped, findings=findings).finish()
+
+
+def uncached_findings(grids: list[Grid], sheets: set[str]) -> list[Finding]:
+    """V04, once per sheet holding a recognised table: formulas the file gives no value for. Generators write
+    formulas without computing them and Excel fills the values only when it saves the file; until then every
+    rule would take those cells for blanks, so the user is told how many and where instead."""
+    rule = next(r for r in load_catalogue() if r.kind == "uncached")
+    findings = []
+    for grid in grids:
+        if grid.sheet not in sheets or not grid.uncached:
+            continue
+        cells = [a1(r, c) for r, c in sorted(grid.uncached)]
+        shown = "、".join(cells[:SHOWN_CELLS]) + ("等" if len(cells) > SHOWN_CELLS else "")
+        findings.append(Finding(
+            rule=rule.id, severity=rule.severity, sheet=grid.sheet, cell=cells[0],
+            message=f"{len(cells)} 个公式单元格没有计算结果（文件保存时未经 Excel 计算，例如由程序生成），"
+                    f"审核时按空白读取：{shown}；请在 Excel 中打开并保存后再检查",
+            related=[f"{grid.sheet}!{cell}" for cell in cells[1:SHOWN_CELLS]],
+        ))
+    return findings
 
 
 def check_file(path: str | Path, *, profile: str | None = None) -> Report:

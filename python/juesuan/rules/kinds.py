@@ -434,5 +434,6 @@ def check_negative(rule: Rule, tables: Tables) -> Iterator[Finding]:
 
 
 #: Every kind a catalogue rule may name (a kind may both state identities and check, e.g. class_match);
-#: ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row.
-KINDS: frozenset[str] = frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise"}
+#: ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row;
+#: ``uncached`` ones are reported per sheet from what the reader could not read (``check.uncached_findings``).
+KINDS: frozenset[str] = frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise", "uncached"}
