@@ -35,5 +35,10 @@ def read_workbook(path: str | Path) -> list[Grid]:
 
 
 def _check_path(path: Path) -> None:
-    """The guard alone, for the writers that open the file themselves (``adapters``)."""
-    check_input(Path(path))
+    """What the writers (``adapters``), which open the file themselves, need checked first: the guard, and for
+    .xlsx/.xlsm a workbook part that parses and lists no worksheet whose part is missing."""
+    path = Path(path)
+    if check_input(path) == "ooxml":
+        from .ooxml import check_structure
+
+        check_structure(path)

@@ -30,7 +30,7 @@ from lxml import etree
 from ..grid import CellError, Grid, normalise_value
 from .guard import InputError, open_package
 
-__all__ = ["MAX_CELLS", "MAX_UNITS", "read_ooxml"]
+__all__ = ["MAX_CELLS", "MAX_UNITS", "check_structure", "read_ooxml"]
 
 #: Cell elements in one workbook (a 决算 workbook has tens of thousands): bounds the time of a read.
 MAX_CELLS = 4_000_000
@@ -399,28 +399,41 @@ def _next(el: etree._Element, row_no: int, col_no: int) -> tuple[int, int]:
     return row, col_no + 1
 
 
+def _workbook(package: _Package) -> tuple[etree._Element, dict[str, str], list[tuple[str, str, str]]]:
+    """The workbook part's root, its shared-strings and styles parts by kind, and its sheets as
+    (name, kind, part): kind is ``worksheet``, ``chartsheet`` …, part "" when no relationship names one."""
+    try:
+        workbook = _workbook_part(package)
+        root = package.tree(workbook)
+        rels = package.relationships(workbook)
+    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise InputError(f"工作簿目录（workbook.xml）缺失或损坏，无法读取：{package.path.name}") from None
+    parts = {kind: part for kind, part in rels.values() if kind in ("sharedStrings", "styles")}
+    sheets = [
+        (s.get("name", ""), *rels.get(next((v for k, v in s.attrib.items() if k.endswith("}id")), ""), ("worksheet", "")))
+        for e in root if _local(e.tag) == "sheets" for s in e if _local(s.tag) == "sheet"
+    ]
+    return root, parts, sheets
+
+
 def read_ooxml(path: Path) -> list[Grid]:
     """Every worksheet of an .xlsx/.xlsm package as a Grid, in workbook order (chart and dialog sheets left out)."""
     with open_package(path) as archive:
         package = _Package(path, archive)
-        try:
-            workbook = _workbook_part(package)
-            root = package.tree(workbook)
-            rels = package.relationships(workbook)
-        except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
-            raise InputError(f"工作簿目录（workbook.xml）缺失或损坏，无法读取：{path.name}") from None
-        targets = {kind: part for kind, part in rels.values() if kind in ("sharedStrings", "styles")}
+        root, parts, sheets = _workbook(package)
         pr = next((e for e in root if _local(e.tag) == "workbookPr"), None)
         date1904 = pr is not None and pr.get("date1904", "") in ("1", "true")
-        sheets = [
-            (s.get("name", ""), next((v for k, v in s.attrib.items() if k.endswith("}id")), ""))
-            for e in root if _local(e.tag) == "sheets" for s in e if _local(s.tag) == "sheet"
-        ]
-        strings = _shared_strings(package, targets.get("sharedStrings"))
-        reader = _SheetReader(package, strings, _date_styles(package, targets.get("styles")), date1904)
-        grids = []
-        for name, rid in sheets:
-            kind, part = rels.get(rid, ("worksheet", ""))
-            if kind == "worksheet":
-                grids.append(reader.read(name, part))
-        return grids
+        strings = _shared_strings(package, parts.get("sharedStrings"))
+        reader = _SheetReader(package, strings, _date_styles(package, parts.get("styles")), date1904)
+        return [reader.read(name, part) for name, kind, part in sheets if kind == "worksheet"]
+
+
+def check_structure(path: Path) -> None:
+    """What a writer needs before it copies the package: a workbook part that parses and a part for every
+    worksheet it lists. (Cells are not read; a writer parses the sheets it edits itself.)"""
+    with open_package(path) as archive:
+        package = _Package(path, archive)
+        _, _, sheets = _workbook(package)
+        missing = [name for name, kind, part in sheets if kind == "worksheet" and not package.has(part)]
+        if missing:
+            raise InputError(f"工作簿中缺少工作表“{missing[0][:31]}”的数据（文件损坏），无法写出完整的副本：{path.name}")

@@ -43,12 +43,10 @@ def read_xls(path: Path) -> list[Grid]:
 
     try:
         book = xlrd.open_workbook(str(path), ragged_rows=True, formatting_info=True, on_demand=True)
-    except xlrd.biffh.XLRDError as exc:
+    except Exception as exc:  # xlrd parses untrusted bytes and may fail in many ways; its text may quote them
         if "encrypt" in str(exc).lower():
             raise InputError(f"工作簿设有打开密码，无法读取：请在 Excel 中取消密码后再试：{path.name}") from None
         raise InputError(f"无法读取 .xls 工作簿（文件损坏，或是设有打开密码的工作簿）：{path.name}") from None
-    except Exception:  # xlrd parses untrusted bytes and may fail in many ways
-        raise InputError(f"无法读取 .xls 工作簿（文件损坏）：{path.name}") from None
     grids = []
     try:
         for index in range(book.nsheets):
