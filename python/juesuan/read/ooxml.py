@@ -118,7 +118,11 @@ def _rich_text(element: etree._Element) -> str:
             parts.append(child.text or "")
         elif local == "r":
             parts += [t.text or "" for t in child if _local(t.tag) == "t"]
-    text = "".join(parts)
+    return _unescape("".join(parts))
+
+
+def _unescape(text: str) -> str:
+    """OOXML strings write characters XML cannot hold as ``_xHHHH_`` (a line break in a cell: ``_x000D_``)."""
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
@@ -366,7 +370,7 @@ class _SheetReader:
         if kind == "s":
             raise _Unreadable("单元格引用的共享字符串不存在")
         if kind in ("str", "d"):
-            return normalise_value(text)
+            return normalise_value(_unescape(text))
         if kind == "e":
             return CellError(text.strip()) if text.strip() else None
         if kind == "b" and text.strip() in ("0", "1", "true", "false"):
