@@ -49,7 +49,7 @@ from pathlib import Path
 
 from lxml import etree
 
-__all__ = ["CaseResult", "MUTATIONS", "Run", "fuzz", "mutate", "rewrite_package", "run_case", "run_forked"]
+__all__ = ["CaseResult", "MUTATIONS", "Run", "fuzz", "mutate", "rewrite_package", "run_case", "run_forked", "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "workbooks" / "samples").glob("*.xlsx"))
@@ -458,6 +458,14 @@ def run_forked(target: Callable[[list[str]], int], argv: list[str], workdir: Pat
             sys.stderr.flush()
         finally:
             os._exit(code)
+    code, seconds, rss = wait_for(pid, start, timeout)
+    read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p.exists() else ""  # noqa: E731
+    return Run(argv, code, seconds, rss, read(out), read(err))
+
+
+def wait_for(pid: int, start: float, timeout: float) -> tuple[int | None, float, float]:
+    """Exit code (None if killed at the timeout, negative if ended by a signal), seconds and peak RSS in MiB
+    of a child process, which is killed once ``timeout`` seconds have passed since ``start``."""
     killed = False
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -469,10 +477,8 @@ def run_forked(target: Callable[[list[str]], int], argv: list[str], workdir: Pat
             killed = True
             break
         time.sleep(0.005)
-    seconds = time.monotonic() - start
     code = None if killed else os.waitstatus_to_exitcode(status)
-    read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p.exists() else ""  # noqa: E731
-    return Run(argv, code, seconds, usage.ru_maxrss / 1024, read(out), read(err))
+    return code, time.monotonic() - start, usage.ru_maxrss / 1024
 
 
 def _cli(argv: list[str]) -> int:
