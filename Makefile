@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := workbooks/samples/gz_2023_juesuan.xlsx
 
-.PHONY: demo test setup sysdeps bench samples clean
+.PHONY: demo test setup sysdeps bench fuzz samples clean
 
 $(BIN)/juesuan: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: setup
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_udf.py
 	$(BIN)/python bench/bench_perf.py
+	$(BIN)/python bench/bench_read.py
+
+# 模糊测试：5000 个变异的示例工作簿，每例检查退出码、回溯、超时、内存、原文件与临时文件（issue #9 §13）。
+fuzz: setup
+	$(BIN)/python -m workbooks.fuzz --cases 5000
 
 samples: setup
 	$(BIN)/python workbooks/make_samples.py

@@ -26,7 +26,7 @@ def peak_of_cli(path: Path) -> tuple[int | None, float, dict]:
     start = time.monotonic()
     child = subprocess.Popen([sys.executable, "-m", "juesuan.cli", "check", str(path), "--json", str(report)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    code, _, rss = wait_for(child.pid, start, 60)
+    code, _, _, rss = wait_for(child.pid, start, 60)
     child.returncode = code  # reaped by wait_for
     return code, rss, json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
 

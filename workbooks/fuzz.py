@@ -19,7 +19,7 @@ leave the input byte for byte as it was; leave no temporary file; write only out
 openpyxl, reports as JSON); never show the content of the file an XXE entity points at. A failing case keeps
 its mutated file and prints the command that runs it again.
 
-Usage: ``python -m workbooks.fuzz [--cases N] [--seed S] [--case I] [--jobs J] [--keep DIR]``
+Usage: ``python -m workbooks.fuzz [--cases N] [--seed S] [--case I] [--jobs J] [--keep DIR] [--check-only]``
 """
 
 from __future__ import annotations
@@ -312,7 +312,10 @@ def _doctype(parts: Parts, rng: random.Random) -> str:
         return "no sheet"
     i = rng.choice(sheets)
     name, data = parts[i]
-    root = etree.fromstring(data)
+    try:
+        root = etree.fromstring(data)
+    except etree.XMLSyntaxError:
+        return f"{name} does not parse"
     cells = _cells(root)
     if cells:
         cell = rng.choice(cells)
@@ -420,6 +423,7 @@ class Run:
     argv: list[str]
     code: int | None  # exit code; None if it was killed at the timeout; negative: ended by that signal
     seconds: float
+    cpu: float
     rss_mb: float
     stdout: str
     stderr: str
@@ -458,14 +462,14 @@ def run_forked(target: Callable[[list[str]], int], argv: list[str], workdir: Pat
             sys.stderr.flush()
         finally:
             os._exit(code)
-    code, seconds, rss = wait_for(pid, start, timeout)
+    code, seconds, cpu, rss = wait_for(pid, start, timeout)
     read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p.exists() else ""  # noqa: E731
-    return Run(argv, code, seconds, rss, read(out), read(err))
+    return Run(argv, code, seconds, cpu, rss, read(out), read(err))
 
 
-def wait_for(pid: int, start: float, timeout: float) -> tuple[int | None, float, float]:
-    """Exit code (None if killed at the timeout, negative if ended by a signal), seconds and peak RSS in MiB
-    of a child process, which is killed once ``timeout`` seconds have passed since ``start``."""
+def wait_for(pid: int, start: float, timeout: float) -> tuple[int | None, float, float, float]:
+    """Exit code (None if killed at the timeout, negative if ended by a signal), seconds, CPU seconds and peak
+    RSS in MiB of a child process, which is killed once ``timeout`` seconds have passed since ``start``."""
     killed = False
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
@@ -478,7 +482,7 @@ def wait_for(pid: int, start: float, timeout: float) -> tuple[int | None, float,
             break
         time.sleep(0.005)
     code = None if killed else os.waitstatus_to_exitcode(status)
-    return code, time.monotonic() - start, usage.ru_maxrss / 1024
+    return code, time.monotonic() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def _cli(argv: list[str]) -> int:
@@ -510,17 +514,19 @@ class CaseResult:
     index: int
     sample: str
     mutations: list[str]
+    writes: bool = True
     runs: list[Run] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     kept: str | None = None
 
     @property
     def repro(self) -> str:
-        return f"python -m workbooks.fuzz --seed {self.seed} --case {self.index}"
+        return f"python -m workbooks.fuzz --seed {self.seed} --case {self.index}" + ("" if self.writes else " --check-only")
 
 
-def _commands(rng: random.Random, src: Path, perf: bool) -> list[tuple[list[str], list[Path]]]:
-    """The commands of a case with the outputs each may write."""
+def _commands(rng: random.Random, src: Path, perf: bool, writes: bool) -> list[tuple[list[str], list[Path]]]:
+    """The commands of a case with the outputs each may write; without ``writes``, only the check with its
+    JSON report (the choices are drawn all the same, so a case is the same file either way)."""
     folder = src.parent
     commands = [(["check", str(src), "--json", str(folder / "report.json")], [folder / "report.json"])]
     if rng.random() < 0.3:
@@ -533,14 +539,14 @@ def _commands(rng: random.Random, src: Path, perf: bool) -> list[tuple[list[str]
         commands.append((["clear", str(src), "--out", str(folder / "cleared-input.xlsx")], [folder / "cleared-input.xlsx"]))
     if perf and rng.random() < 0.3:
         commands.append((["fill", str(src), "--out", str(folder / "filled.xlsx")], [folder / "filled.xlsx"]))
-    return commands
+    return commands if writes else commands[:1]
 
 
-def _judge(run: Run, outputs: list[Path], workdir: Path) -> list[str]:
+def _judge(run: Run, outputs: list[Path], workdir: Path, timeout: float) -> list[str]:
     problems = []
-    what = " ".join(run.argv[:1])
+    what = " ".join([run.argv[0], *(a for a in run.argv if a.startswith("--"))])
     if run.code is None:
-        problems.append(f"{what}: no answer within {TIMEOUT:.0f} s")
+        problems.append(f"{what}: no answer within {timeout:.0f} s")
     elif run.code not in (0, 1, 2):
         problems.append(f"{what}: exit code {run.code}")
     if "Traceback" in run.stderr:
@@ -556,7 +562,7 @@ def _judge(run: Run, outputs: list[Path], workdir: Path) -> list[str]:
             if run.code in (0, 1):
                 problems.append(f"{what}: exit {run.code} but no {path.name}")
             continue
-        opened = run_forked(_opens, [str(path)], workdir)
+        opened = run_forked(_opens, [str(path)], workdir, timeout)
         if opened.code != 0:
             problems.append(f"{what}: {path.name} does not open ({opened.stderr.strip().splitlines()[-1:]} )")
         if path.suffix == ".json" and SECRET in path.read_text(encoding="utf-8", errors="replace"):
@@ -564,7 +570,8 @@ def _judge(run: Run, outputs: list[Path], workdir: Path) -> list[str]:
     return problems
 
 
-def run_case(seed: int, index: int, workdir: Path, keep: Path | None = None) -> CaseResult:
+def run_case(seed: int, index: int, workdir: Path, keep: Path | None = None, writes: bool = True,
+             timeout: float = TIMEOUT) -> CaseResult:
     """Build case ``index`` of ``seed`` in ``workdir``, run its commands and judge them."""
     rng = random.Random(f"{seed}/{index}")
     sample = rng.choice(SAMPLES)
@@ -577,13 +584,13 @@ def run_case(seed: int, index: int, workdir: Path, keep: Path | None = None) -> 
     src = folder / "input.xlsx"
     src.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    result = CaseResult(seed, index, sample.name, mutations)
-    commands = _commands(rng, src, sample.name.startswith("perf_"))
+    result = CaseResult(seed, index, sample.name, mutations, writes)
+    commands = _commands(rng, src, sample.name.startswith("perf_"), writes)
     expected = {src.name, secret.name, "stdout.txt", "stderr.txt", "tmp"} | {p.name for _, outs in commands for p in outs}
     for argv, outputs in commands:
-        run = run_forked(_cli, argv, folder)
+        run = run_forked(_cli, argv, folder, timeout)
         result.runs.append(run)
-        result.problems += _judge(run, outputs, folder)
+        result.problems += _judge(run, outputs, folder, timeout)
         if hashlib.sha256(src.read_bytes()).hexdigest() != digest:
             result.problems.append(f"{argv[0]}: changed the input file")
     leftovers = sorted({p.name for p in folder.iterdir()} - expected) + sorted(p.name for p in (folder / "tmp").iterdir())
@@ -601,21 +608,34 @@ def run_case(seed: int, index: int, workdir: Path, keep: Path | None = None) -> 
 # --- many cases -----------------------------------------------------------------------------------------------------
 
 
-def _worker(seed: int, indexes: list[int], keep: str | None) -> list[CaseResult]:
-    import juesuan.cli  # noqa: F401  imported once here, so every forked command starts with it loaded
+def _case_in_worker(seed: int, keep: str | None, writes: bool, timeout: float, index: int) -> CaseResult:
+    import juesuan.cli  # noqa: F401  imported once per worker, so every forked command starts with it loaded
     import openpyxl  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="juesuan-fuzz-") as tmp:
-        return [run_case(seed, i, Path(tmp), Path(keep) if keep else None) for i in indexes]
+        try:
+            return run_case(seed, index, Path(tmp), Path(keep) if keep else None, writes, timeout)
+        except Exception as exc:  # a fault of the harness itself is a failed case, not a lost run
+            result = CaseResult(seed, index, "?", [], writes)
+            result.problems.append(f"fuzz harness: {type(exc).__name__}: {exc}")
+            return result
 
 
-def fuzz(cases: Sequence[int], seed: int = DEFAULT_SEED, jobs: int = 2, keep: Path | None = None) -> list[CaseResult]:
-    """Run the cases in ``jobs`` worker processes; results in case order."""
-    chunks = [list(cases[i::jobs]) for i in range(jobs)]
+def fuzz(cases: Sequence[int], seed: int = DEFAULT_SEED, jobs: int = 2, keep: Path | None = None,
+         progress: Callable[[CaseResult], None] | None = None, writes: bool = True,
+         timeout: float = TIMEOUT) -> list[CaseResult]:
+    """Run the cases in ``jobs`` worker processes (results in case order); without ``writes`` each case is only
+    checked with a JSON report."""
+    from functools import partial
+
+    results = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_worker, seed, chunk, str(keep) if keep else None) for chunk in chunks if chunk]
-        results = [r for f in futures for r in f.result()]
-    return sorted(results, key=lambda r: r.index)
+        run = partial(_case_in_worker, seed, str(keep) if keep else None, writes, timeout)
+        for result in pool.map(run, cases, chunksize=4):
+            results.append(result)
+            if progress:
+                progress(result)
+    return results
 
 
 def summary(results: list[CaseResult]) -> str:
@@ -624,7 +644,8 @@ def summary(results: list[CaseResult]) -> str:
     codes: dict[str, int] = {}
     for _, run in runs:
         codes[str(run.code)] = codes.get(str(run.code), 0) + 1
-    lines = [f"{len(results)} cases, {len(runs)} commands; exit codes {dict(sorted(codes.items()))}"]
+    cpu = sum(run.cpu for _, run in runs)
+    lines = [f"{len(results)} cases, {len(runs)} commands ({cpu:.0f} CPU seconds); exit codes {dict(sorted(codes.items()))}"]
     if runs:
         slow = max(runs, key=lambda x: x[1].seconds)
         large = max(runs, key=lambda x: x[1].rss_mb)
@@ -643,11 +664,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--case", type=int, help="run only this case (to reproduce a failure)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--check-only", action="store_true", help="only juesuan check --json on each case")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds a command may take")
     parser.add_argument("--keep", type=Path, default=ROOT / "out" / "fuzz-failures", help="where failing inputs are kept")
     args = parser.parse_args(argv)
     cases = [args.case] if args.case is not None else list(range(args.cases))
     start = time.monotonic()
-    results = fuzz(cases, args.seed, min(args.jobs, len(cases)), args.keep)
+    def progress(result: CaseResult) -> None:
+        if result.problems:
+            print(f"case {result.index} failed: {result.problems}; rerun: {result.repro}", flush=True)
+        elif (result.index + 1) % 500 == 0:
+            print(f"{result.index + 1} cases …", flush=True)
+
+    results = fuzz(cases, args.seed, min(args.jobs, len(cases)), args.keep, progress, not args.check_only, args.timeout)
     print(summary(results))
     print(f"{time.monotonic() - start:.0f} s in all")
     return 1 if any(r.problems for r in results) else 0

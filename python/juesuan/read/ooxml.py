@@ -44,6 +44,9 @@ _PRUNE = 4096  # cells of one row kept in the tree at most before the ones alrea
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SCATTERED = "单元格分布的范围过大（相距极远的单元格）"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: What reading a damaged part raises: CRC and size mismatches, broken deflate streams, unknown compression
+#: methods or flags.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 _PARSE = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False}
 #: Built-in number formats that show dates or times (ECMA-376 §18.8.30, with the East Asian ones).
 _DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59), *range(71, 82)])
@@ -139,7 +142,7 @@ def _shared_strings(package: _Package, part: str | None) -> list[object]:
                     _refuse_dtd(si.getroottree(), package.path)
                 strings.append(normalise_value(_rich_text(si)))
                 si.clear(keep_tail=True)
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (etree.XMLSyntaxError, *_ZIP_ERRORS):
         raise InputError(f"工作簿的共享字符串表损坏，无法读取：{package.path.name}") from None
     return strings
 
@@ -157,7 +160,7 @@ def _date_styles(package: _Package, part: str | None) -> frozenset[str]:
         return frozenset()
     try:
         root = package.tree(part)
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (etree.XMLSyntaxError, *_ZIP_ERRORS):
         return frozenset()
     custom = {}
     xfs: list[str] = []
@@ -267,7 +270,7 @@ class _SheetReader:
             reason = str(exc)
         except etree.XMLSyntaxError:
             reason = "工作表的 XML 格式错误"
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        except _ZIP_ERRORS:
             reason = "工作表的压缩数据损坏"
         self.units = units
         return Grid(name, [], unreadable=f"无法读取：{reason}（文件损坏）")
@@ -326,10 +329,10 @@ class _SheetReader:
                 _drop_before(el)
             if text is None and inline is None:
                 continue
-            if (kind is None or kind == "n") and el.get("s") not in dates:
-                value = _number(text)  # type: ignore[arg-type]
-            elif kind == "s" and text.isdigit() and int(text) < n_strings:  # type: ignore[union-attr]
-                value = strings[int(text)]  # type: ignore[arg-type]
+            if text is not None and (kind is None or kind == "n") and el.get("s") not in dates:
+                value = _number(text)
+            elif text is not None and kind == "s" and text.isdigit() and int(text) < n_strings:
+                value = strings[int(text)]
             else:
                 value = self._value(kind or "n", text, inline, el.get("s"))
             if value is None:
@@ -410,7 +413,7 @@ def _workbook(package: _Package) -> tuple[etree._Element, dict[str, str], list[t
         workbook = _workbook_part(package)
         root = package.tree(workbook)
         rels = package.relationships(workbook)
-    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (KeyError, etree.XMLSyntaxError, *_ZIP_ERRORS):
         raise InputError(f"工作簿目录（workbook.xml）缺失或损坏，无法读取：{package.path.name}") from None
     parts = {kind: part for kind, part in rels.values() if kind in ("sharedStrings", "styles")}
     sheets = [
