@@ -205,8 +205,9 @@ def test_cell_kinds_and_positions_without_references(tmp_path):
     escaped control characters and shared strings with phonetic runs read as Excel shows them."""
     sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
              '<row><c t="inlineStr"><is><r><t>收入</t></r><r><t>决算</t></r></is></c><c><v>2.5</v></c></row>'
-             '<row r="4"><c t="b"><v>1</v></c><c r="D4" t="s"><v>0</v></c><c t="str"><v>算_x000D_好</v></c></row>'
-             '<row><c t="e"><v>#DIV/0!</v></c></row></sheetData></worksheet>')
+             '<row r="4"><c t="b"><v>1</v></c><c r="D4" t="s"><v>0</v></c><c t="str"><v>算_x000D_好_xD800__x0000_</v></c></row>'
+             '<row><c t="e"><v>#DIV/0!</v></c></row><row r="１"><c><v>7</v></c></row>'
+             '<row r="99999999999999999999"><c><v>8</v></c></row></sheetData></worksheet>')
     sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>科目</t>'
            '<rPh sb="0" eb="1"><t>カモク</t></rPh></si></sst>')
     book = Workbook()
@@ -224,7 +225,8 @@ def test_cell_kinds_and_positions_without_references(tmp_path):
             dst.writestr(info.filename, data)
         dst.writestr("xl/sst.xml", sst)
     (grid,) = read_workbook(tmp_path / "kinds.xlsx")
-    assert grid.values == [["收入决算", 2.5], [], [], [True, None, None, "科目", "算\r好"], [grid.values[4][0]]]
+    assert grid.values == [["收入决算", 2.5], [], [], [True, None, None, "科目", "算\r好_xD800__x0000_"],
+                           [grid.values[4][0]], [7.0], [8.0]]  # row numbers that are no ASCII count follow the last
     assert str(grid.values[4][0]) == "#DIV/0!"
 
 

@@ -125,8 +125,16 @@ def _rich_text(element: etree._Element) -> str:
 
 
 def _unescape(text: str) -> str:
-    """OOXML strings write characters XML cannot hold as ``_xHHHH_`` (a line break in a cell: ``_x000D_``)."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    """OOXML strings write characters XML cannot hold as ``_xHHHH_`` (a line break in a cell: ``_x000D_``).
+    Only characters a workbook can hold come back (XML 1.0 characters); any other escape stays as written,
+    so no NUL or lone surrogate reaches a report or a marked copy."""
+    return _ESCAPE.sub(_escaped, text) if "_x" in text else text
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return chr(code) if allowed else match.group(0)
 
 
 def _shared_strings(package: _Package, part: str | None) -> list[object]:
@@ -173,7 +181,7 @@ def _date_styles(package: _Package, part: str | None) -> frozenset[str]:
     dates = set()
     for i, fmt in enumerate(xfs):
         code = custom.get(fmt)
-        if (code is not None and _is_date_code(code)) or (code is None and fmt.isdigit() and int(fmt) in _DATE_FORMAT_IDS):
+        if (code is not None and _is_date_code(code)) or (code is None and _count(fmt) in _DATE_FORMAT_IDS):
             dates.add(str(i))
     return frozenset(dates)
 
@@ -188,6 +196,11 @@ def _number(text: str) -> float | str | None:
             return None
         raise _Unreadable("数值单元格的值不是数字") from None
     return number if number - number == 0 else text.strip()
+
+
+def _count(text: str | None) -> int | None:
+    """A row number, index or format id as the file writes it: plain ASCII digits, at most nine of them."""
+    return int(text) if text and len(text) <= 9 and text.isascii() and text.isdigit() else None
 
 
 def _drop_before(el: etree._Element) -> None:
@@ -294,8 +307,8 @@ class _SheetReader:
             name = local[el.tag]
             if name == "row":
                 ref = el.get("r")
-                if ref and ref.isdigit():
-                    row_no = int(ref)
+                if (number := _count(ref)) is not None:
+                    row_no = number
                 elif not len(el):
                     row_no += 1
                 col_no = in_row = 0
@@ -331,8 +344,8 @@ class _SheetReader:
                 continue
             if text is not None and (kind is None or kind == "n") and el.get("s") not in dates:
                 value = _number(text)
-            elif text is not None and kind == "s" and text.isdigit() and int(text) < n_strings:
-                value = strings[int(text)]
+            elif kind == "s" and (index := _count(text)) is not None and index < n_strings:
+                value = strings[index]
             else:
                 value = self._value(kind or "n", text, inline, el.get("s"))
             if value is None:
@@ -400,7 +413,8 @@ def _next(el: etree._Element, row_no: int, col_no: int) -> tuple[int, int]:
     if col_no == 0:
         parent = el.getparent()
         given = parent.get("r") if parent is not None else None
-        row = int(given) if given and given.isdigit() else row_no + 1
+        number = _count(given)
+        row = number if number is not None else row_no + 1
     if not (1 <= row <= MAX_ROW and col_no < MAX_COL):
         raise _Unreadable("单元格超出 Excel 工作表的范围")
     return row, col_no + 1
