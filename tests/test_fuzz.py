@@ -3,9 +3,8 @@ through the command line. ``make fuzz`` runs the same cases and thousands more.
 
 Every command must exit 0, 1 or 2 without a traceback, give a reason when it exits 2, answer in time (here a
 generous 60 s, 30 s with writes: the suite runs beside other work; ``make fuzz`` holds each command to 20 s),
-stay under
-768 MiB, leave the input unchanged and no temporary file behind, write only outputs that open, and never show
-what an XXE entity points at. A failure names the case, keeps its input under ``out/fuzz-failures`` and says
+stay under 768 MiB, leave the input unchanged and no temporary file behind, write only outputs that open, and
+never show what an XXE entity points at. A failure names the case, keeps its input under ``out/fuzz-failures`` and says
 how to run it again."""
 
 from __future__ import annotations

@@ -123,8 +123,9 @@ def _garbage_part(parts: Parts, rng: random.Random) -> str:
 
 
 def _edit_xml(parts: Parts, rng: random.Random, edit: Callable[[etree._Element, random.Random], str],
-              sheets_only: bool = True) -> str:
-    """Parse a (sheet) part, let ``edit`` change the tree, write it back; parts that no longer parse are left."""
+              sheets_only: bool = True, prolog: bytes = b"") -> str:
+    """Parse a (sheet) part, let ``edit`` change the tree, write it back (after ``prolog``, e.g. a DTD, when
+    one is given); parts that no longer parse are left as they are."""
     choices = _sheets(parts) if sheets_only else _xml_parts(parts)
     if not choices:
         return "no part to edit"
@@ -135,7 +136,11 @@ def _edit_xml(parts: Parts, rng: random.Random, edit: Callable[[etree._Element, 
     except etree.XMLSyntaxError:
         return f"{name} does not parse"
     what = edit(root, rng)
-    parts[i] = (name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    if prolog:
+        data = b'<?xml version="1.0" encoding="UTF-8"?>' + prolog + etree.tostring(root, encoding="UTF-8")
+    else:
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts[i] = (name, data)
     return f"{what} in {name}"
 
 
@@ -307,24 +312,15 @@ def _truncate_xml(parts: Parts, rng: random.Random) -> str:
 
 def _doctype(parts: Parts, rng: random.Random) -> str:
     """An XXE attempt: a DTD whose external entity names the sentinel file, referenced in a cell."""
-    sheets = _sheets(parts)
-    if not sheets:
-        return "no sheet"
-    i = rng.choice(sheets)
-    name, data = parts[i]
-    try:
-        root = etree.fromstring(data)
-    except etree.XMLSyntaxError:
-        return f"{name} does not parse"
-    cells = _cells(root)
-    if cells:
-        cell = rng.choice(cells)
-        _set_value(cell, "inlineStr", "")
-        cell[0][0].append(etree.Entity("xxe"))
-    body = etree.tostring(root, encoding="UTF-8")
-    dtd = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://@SECRET@">]>'
-    parts[i] = (name, b'<?xml version="1.0" encoding="UTF-8"?>' + dtd + body)
-    return f"DOCTYPE with an external entity in {name}"
+    def reference(root: etree._Element, rng: random.Random) -> str:
+        cells = _cells(root)
+        if cells:
+            cell = rng.choice(cells)
+            _set_value(cell, "inlineStr", "")
+            cell[0][0].append(etree.Entity("xxe"))
+        return "DOCTYPE with an external entity"
+
+    return _edit_xml(parts, rng, reference, prolog=b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://@SECRET@">]>')
 
 
 def _sheet_edit(edit: Callable[[etree._Element, random.Random], str]) -> Mutation:
@@ -492,14 +488,10 @@ def _cli(argv: list[str]) -> int:
 
 
 def _opens(argv: list[str]) -> int:
-    """Exit 0 when the file opens as what its name says: a workbook in openpyxl, a report as JSON."""
-    path = Path(argv[0])
-    if path.suffix == ".json":
-        json.loads(path.read_text(encoding="utf-8"))
-        return 0
+    """Exit 0 when the workbook opens in openpyxl (in a child: a broken output must not stop the run)."""
     from openpyxl import load_workbook
 
-    load_workbook(path).close()
+    load_workbook(argv[0]).close()
     return 0
 
 
@@ -562,11 +554,18 @@ def _judge(run: Run, outputs: list[Path], workdir: Path, timeout: float) -> list
             if run.code in (0, 1):
                 problems.append(f"{what}: exit {run.code} but no {path.name}")
             continue
+        if path.suffix == ".json":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                json.loads(text)
+            except ValueError:
+                problems.append(f"{what}: {path.name} is no JSON")
+            if SECRET in text:
+                problems.append(f"{what}: {path.name} shows the content of the file an XXE entity names")
+            continue
         opened = run_forked(_opens, [str(path)], workdir, timeout)
         if opened.code != 0:
-            problems.append(f"{what}: {path.name} does not open ({opened.stderr.strip().splitlines()[-1:]} )")
-        if path.suffix == ".json" and SECRET in path.read_text(encoding="utf-8", errors="replace"):
-            problems.append(f"{what}: {path.name} shows the content of the file an XXE entity names")
+            problems.append(f"{what}: {path.name} does not open ({opened.stderr.strip().splitlines()[-1:]})")
     return problems
 
 
