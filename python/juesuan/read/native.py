@@ -17,12 +17,12 @@ from lxml import etree
 
 from ..grid import Grid, normalise_value
 from .guard import InputError, open_package
-from .ooxml import _PARSE, _ZIP_ERRORS, _refuse_dtd
+from .ooxml import _PARSE, _SCATTERED, _ZIP_ERRORS, _refuse_dtd
 
 #: Cells of the dense rectangles calamine may build for one workbook: each costs about 40 bytes between its
 #: Rust range and the Python lists, so this keeps a read near 160 MiB (a 决算 workbook needs some 20,000).
 MAX_DENSE_CELLS = 4_000_000
-SCATTERED = "无法读取：单元格分布的范围过大（相距极远的单元格）（文件损坏）"
+SCATTERED = f"无法读取：{_SCATTERED}（文件损坏）"
 
 __all__ = ["read_native"]
 
