@@ -298,7 +298,8 @@ def _flatten(tree: Tree, entries: list[_Entry]) -> int:
     ids = []
     for name in sorted(tree, key=_cfb_key):
         node = tree[name]
-        entry = _Entry(name, 2, node) if isinstance(node, bytes) else _Entry(name, 1)
+        # MS-CFB 2.6.3: a storage's starting sector and size MUST be zero (only streams and the root have data)
+        entry = _Entry(name, 2, node) if isinstance(node, bytes) else _Entry(name, 1, start=0)
         entries.append(entry)
         ids.append(len(entries) - 1)
         if not isinstance(node, bytes):

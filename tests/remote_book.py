@@ -11,7 +11,7 @@ import xlwings as xw
 from python_calamine import CalamineWorkbook
 
 from juesuan.grid import a1
-from juesuan.plan import MARKS_SHEET
+from juesuan.plan import MARKS_HEADER, MARKS_SHEET, OWN_MARKER, marker_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "samples" / "gz_2023_juesuan.xlsx"
@@ -32,11 +32,19 @@ def sheet_payload(
     return sheet
 
 
+def own_name_entry(sheet: str, index: int) -> dict[str, Any]:
+    """The hidden sheet-level name juesuan puts on a sheet of its own, as the client sends names."""
+    return {"name": OWN_MARKER, "refers_to": "=" + marker_value(sheet), "sheet_index": None, "address": None,
+            "book_scope": False, "scope_sheet_name": sheet, "scope_sheet_index": index}
+
+
 def book_payload(sheets: list[dict[str, Any]], active: int = 0) -> dict[str, Any]:
+    """A workbook as the client sends it; sheets made by :func:`marks_payload` carry juesuan's marker name."""
+    names = [own_name_entry(s["name"], i) for i, s in enumerate(sheets) if s.pop("_juesuan_own", False)]
     return {
         "client": "Office.js", "version": xw.__version__,
         "book": {"name": "gz_2023_juesuan.xlsx", "active_sheet_index": active, "selection": "A1"},
-        "names": [], "sheets": sheets,
+        "names": names, "sheets": sheets,
     }
 
 
@@ -105,7 +113,7 @@ def reopen(book: xw.Book) -> dict[str, Any]:
         func, sheet = act["func"], sheets.get(act["sheet"])
         if func == "sheetClear":
             sheet["values"] = [[]]
-        elif func == "sheetDelete":
+        elif func == "sheetDelete" and sheet is not None:  # (the remote Book drops a deleted sheet itself)
             sheet["_deleted"] = True
         elif func == "setValues":
             rows = sheet["values"]
@@ -119,6 +127,9 @@ def reopen(book: xw.Book) -> dict[str, Any]:
                     text_prefixed = isinstance(value, str) and value.startswith("'")
                     line[act["start_column"] + c] = value[1:] if text_prefixed else value
     payload["sheets"] = [s for s in payload["sheets"] if not s.pop("_deleted", False)]
+    positions = {s["name"]: i for i, s in enumerate(payload["sheets"])}  # names move with their sheets
+    payload["names"] = [{**n, "scope_sheet_index": positions[n["scope_sheet_name"]]} for n in payload["names"]
+                        if n["book_scope"] or n["scope_sheet_name"] in positions]
     for s in payload["sheets"]:
         s.pop("_xlwings_values_loaded", None)
         width = max((len(r) for r in s["values"]), default=0)
@@ -128,7 +139,10 @@ def reopen(book: xw.Book) -> dict[str, Any]:
 
 
 def marks_payload(rows: list[list[str]]) -> dict[str, Any]:
-    """A hidden record sheet as desktop Excel would have left it (it can read the original fills)."""
-    return sheet_payload(MARKS_SHEET, [["工作表", "单元格", "原填充", "原批注"], *rows], hidden=True)
+    """A hidden record sheet as desktop Excel would have left it (it can read the original fills), marked as
+    juesuan's; rows may give only the first columns."""
+    sheet = sheet_payload(MARKS_SHEET, [list(MARKS_HEADER), *rows], hidden=True)
+    sheet["_juesuan_own"] = True
+    return sheet
 
 

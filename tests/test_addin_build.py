@@ -164,6 +164,17 @@ def test_compound_file_reads_back() -> None:
     assert ole.get_size("B/empty") == 0
 
 
+def test_storages_start_at_sector_zero_as_ms_cfb_requires(vba: olefile.OleFileIO) -> None:
+    """MS-CFB 2.6.3: a storage object's starting sector location and stream size MUST be zero."""
+    committed = olefile.OleFileIO(zipfile.ZipFile(COMMITTED).read("xl/vbaProject.bin"))
+    for ole in (vba, committed):
+        storages = [d for d in ole.direntries if d is not None and d.entry_type == olefile.STGTY_STORAGE]
+        assert [d.name for d in storages] == ["VBA"]
+        assert all((d.isectStart, d.size) == (0, 0) for d in storages)
+        root = ole.direntries[0]
+        assert root.isectStart != 0 and root.size > 0  # the root holds the mini stream
+
+
 def test_addin_commands_explain_themselves_off_windows(capsys: pytest.CaptureFixture[str]) -> None:
     if sys.platform.startswith("win"):
         pytest.skip("on Windows the commands talk to Excel")
@@ -182,3 +193,66 @@ def test_addin_config_and_version_helpers(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     assert addin.built_with(broken) is None
     assert addin.config_path().parts[-2:] == (".juesuan", "juesuan.conf")
+
+
+CHINESE_PYTHON = r"C:\Users\张伟\AppData\Local\Programs\Python\Python311\python.exe"
+
+
+@pytest.fixture
+def windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """``juesuan addin install`` as on Windows without a running Excel: XLSTART and the profile are folders here."""
+    start = tmp_path / "XLSTART"
+    start.mkdir()
+    monkeypatch.setattr(addin, "_is_windows", lambda: True)
+    monkeypatch.setattr(addin, "_startup_dir", lambda: start)
+    monkeypatch.setattr(xw, "apps", [])
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "profile"))
+    monkeypatch.delenv("CONDA_EXE", raising=False)
+    monkeypatch.setattr(sys, "executable", CHINESE_PYTHON)
+    return start
+
+
+def test_install_writes_the_interpreter_in_the_ansi_code_page(windows: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(addin, "ansi_encoding", lambda: "cp936")  # Chinese Windows
+    assert addin.main_addin("install") == 0
+    data = addin.config_path().read_bytes()
+    assert data == f'"INTERPRETER_WIN","{CHINESE_PYTHON}"\n'.encode("gbk")
+    assert "张伟".encode("gbk") in data and "张伟".encode("utf-8") not in data  # what VBA's Open … For Input reads
+    assert (windows / "juesuan.xlam").read_bytes() == addin.ADDIN_FILE.read_bytes()
+    assert "已安装加载项" in capsys.readouterr().out
+
+
+def test_install_refuses_a_path_the_code_page_cannot_spell(windows: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(addin, "ansi_encoding", lambda: "cp1252")  # Western Windows, Chinese user name
+    assert addin.main_addin("install") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Python 的安装路径中有字符“张伟”，无法用本机的系统编码（cp1252）写给 Excel 加载项") and err.count("\n") == 1
+    assert not addin.config_path().exists() and not (windows / "juesuan.xlam").exists()  # nothing changed
+
+
+def test_conda_environments_are_activated_like_xlwings_does(windows: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    env = tmp_path / "miniconda3" / "envs" / "juesuan"
+    (env / "conda-meta").mkdir(parents=True)
+    monkeypatch.setattr(sys, "prefix", str(env))
+    monkeypatch.setenv("CONDA_EXE", str(tmp_path / "miniconda3" / "Scripts" / "conda.exe"))
+    monkeypatch.setenv("CONDA_DEFAULT_ENV", "juesuan")
+    assert addin.conda_env() == (str(tmp_path / "miniconda3"), "juesuan")
+    text = addin.config_text(sys.executable, addin.conda_env())
+    assert text == f'"CONDA PATH","{tmp_path / "miniconda3"}"\n"CONDA ENV","juesuan"\n'
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))  # a venv inside an activated Conda shell is not Conda
+    assert addin.conda_env() is None
+
+
+def test_the_wheel_carries_the_addin(tmp_path: Path) -> None:
+    """An install from the offline bundle (a wheel, not a checkout) still finds juesuan.xlam."""
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path),
+                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("juesuan-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        data = archive.read(next(n for n in archive.namelist() if n.endswith("/data/share/juesuan/juesuan.xlam")))
+    assert data == COMMITTED.read_bytes()

@@ -53,7 +53,7 @@ def test_errors_give_exit_1_and_a_marked_copy(tmp_path, capsys):
     book = load_workbook(marked)
     cell = book["收支总表"]["C33"]
     assert cell.value == 62684.67  # values kept
-    assert cell.fill.fgColor.rgb == "FFFFC7CE"  # error: light red
+    assert cell.fill.fgColor.rgb == "FFFF7C80"  # the suspect cell: the strong red of L01
     assert "T01.R1" in cell.comment.text and "应为 62,584.66" in cell.comment.text and "差额 100.01" in cell.comment.text
     assert book["收支总表"]["F14"].fill.fgColor.rgb == "FFFFEB9C"  # rounding warning: yellow
     results = book[RESULTS_SHEET]
@@ -61,7 +61,9 @@ def test_errors_give_exit_1_and_a_marked_copy(tmp_path, capsys):
     links = {results.cell(r, 5).hyperlink.location for r in range(2, results.max_row + 1)}
     assert "'收支总表'!C33" in links
     assert book[MARKS_SHEET].sheet_state == "hidden"
-    assert "[错误] 收支总表!C33" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if " T01.R1 " in line and " C33 " in line)
+    assert row.split()[:7] == ["[错误]", "收支总表", "C33", "T01.R1", "62,584.66", "62,684.67", "100.01"]
 
 
 def test_clear_restores_original_fills(tmp_path):
@@ -101,14 +103,15 @@ def test_batch_directory_with_progress(tmp_path, capsys):
     shutil.copy(SAMPLE, folder / "a.xlsx")
     shutil.copy(faulty(tmp_path), folder / "b.xlsx")
     (folder / "c.xlsx").write_text("broken", encoding="utf-8")
-    assert run("check", folder, "--out-dir", tmp_path / "out", "--summary", tmp_path / "汇总.xlsx") == 2
+    # b has errors: exit 1 although c is unusable (2 is kept for "nothing could be checked")
+    assert run("check", folder, "--out-dir", tmp_path / "out", "--summary", tmp_path / "汇总.xlsx") == 1
     out = capsys.readouterr().out
     assert "a.xlsx\t9 张表\t错误 0\t警告 19" in out and "b.xlsx\t9 张表\t错误 " in out and "c.xlsx\t无法使用" in out
     assert (tmp_path / "out" / "b.checked.xlsx").exists() and (tmp_path / "out" / "b.report.json").exists()
-    summary = list(load_workbook(tmp_path / "汇总.xlsx")["审核汇总"].values)
-    assert summary[0][:5] == ("文件", "严重程度", "规则", "工作表", "单元格")
+    summary = list(load_workbook(tmp_path / "汇总.xlsx")["明细"].values)
+    assert summary[0][:6] == ("文件", "严重程度", "规则", "规则名称", "工作表", "单元格")
     assert sum(1 for row in summary[1:] if row[0].endswith("a.xlsx")) == 19
-    assert ("错误", "T01.R1", "收支总表", "C33") in {row[1:5] for row in summary[1:] if row[0].endswith("b.xlsx")}
+    assert ("错误", "T01.R1", "收支总表", "C33") in {row[1:3] + row[4:6] for row in summary[1:] if row[0].endswith("b.xlsx")}
 
 
 def test_xls_input_is_read_with_calamine(tmp_path):

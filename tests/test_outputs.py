@@ -157,7 +157,7 @@ def test_full_disk_is_a_chinese_reason_not_a_traceback(book, tmp_path, capsys, m
     def full(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", full)
+    monkeypatch.setattr("juesuan.adapters.package.Package.save", full)
     assert run("check", book, "--out", tmp_path / "m.xlsx", "--json", tmp_path / "r.json") == 2
     assert "磁盘空间不足" in capsys.readouterr().err
     assert (tmp_path / "r.json").exists()  # the report is written first

@@ -21,7 +21,7 @@ from juesuan.perf.recognise import recognise_perf
 from juesuan.perf.scoring import RateMatch, exec_rate_match, exec_score
 from juesuan.plan import FILL_COLOR, Plan, expand
 from juesuan.read import read_workbook
-from test_perf_recognise import sample_tables, seed_tables
+from test_perf_recognise import SAMPLES, sample_tables, seed_tables
 
 
 def planned(plan: Plan) -> dict[tuple[str, Pos], object]:
@@ -230,3 +230,78 @@ def test_formulas_give_the_same_numbers_as_values(tmp_path: Path) -> None:
         else:
             assert got is not None and Decimal(str(got)) == Decimal(str(value)), where
     assert len(planned(formulas)) > 60
+
+
+# ---------------------------------------------------------------------------------------------- merged cells
+
+
+def _merged_total_sheet(tmp: Path) -> tuple[Path, PerfTable]:
+    """专家休假专项经费 (000-04) alone on a sheet with its derived cells emptied, the 总分 label merged over the 分值
+    cell and the 总分 得分 merged with the cell right of it (where 等级 goes): a covered cell and a shared one."""
+    from workbooks.make_perf_samples import write_one_per_sheet
+
+    src = tmp / "merged.xlsx"
+    write_one_per_sheet(src, [_without_derived(next(t for t in seed_tables() if t["id"] == "000-04"))])
+    [table] = recognise_perf(read_workbook(src)[0])
+    assert table.total is not None
+    book = load_workbook(src)
+    ws = book[table.sheet]
+    row, label_col = table.total.cells["label"]
+    weight, score = table.total.cells["weight"], table.total.cells["score"]
+    merged = next(str(m) for m in ws.merged_cells.ranges if m.min_row == row + 1 and m.min_col == label_col + 1)
+    ws.unmerge_cells(merged)
+    ws.merge_cells(f"{a1(row, label_col)}:{a1(*weight)}")
+    ws.merge_cells(f"{a1(*score)}:{a1(score[0], score[1] + 1)}")
+    book.save(src)
+    return src, table
+
+
+def test_plan_never_writes_a_covered_cell(tmp_path: Path) -> None:
+    """The 分值 cell under the 总分 label merge and the 等级 cell under the 得分 merge are skipped with a note; the
+    得分, the top-left cell of its own merge, is written."""
+    src, table = _merged_total_sheet(tmp_path)
+    assert table.total is not None
+    [grid] = read_workbook(src)
+    plan = plan_fill(grid, recognise_perf(grid))
+    values = {pos: v for (_, pos), v in planned(plan).items()}
+    weight, score = table.total.cells["weight"], table.total.cells["score"]
+    assert values[score] == 85.5 and weight not in values and (score[0], score[1] + 1) not in values
+    label = table.total.cells["label"]
+    assert plan.skipped == [
+        f"“{table.sheet}”{a1(*weight)}（总分分值）在合并单元格 {a1(*label)}:{a1(*weight)} 内，与总分标签共用一格，未填写",
+        f"“{table.sheet}”{a1(score[0], score[1] + 1)}（等级）在合并单元格 {a1(*score)}:{a1(score[0], score[1] + 1)} 内，"
+        "与总分得分共用一格，未填写",
+    ]
+
+
+def test_fill_command_reports_skipped_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``juesuan fill`` on the merged sheet: no MergedCell error, the skipped cells are listed."""
+    from juesuan.cli import main
+
+    src, table = _merged_total_sheet(tmp_path)
+    out = tmp_path / "merged.filled.xlsx"
+    assert main(["fill", str(src), "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("未填充：")] == [f"未填充：{line}" for line in plan_fill(
+        read_workbook(src)[0]).skipped]
+    assert table.total is not None
+    ws = load_workbook(out)[table.sheet]
+    assert ws[a1(*table.total.cells["score"])].value == 85.5
+    assert ws[a1(*table.funds[0].cells["rate"])].value == 99.93
+
+
+def test_a_total_of_nothing_is_not_a_score() -> None:
+    """Issue #9 §6: with every indicator 得分 blank, 总分 and 等级 stay empty and the plan says why (the budget
+    score alone would have passed for a total of 10, 等级：差)."""
+    table = next(t for t in sample_tables().values() if t.profile.include_budget_in_total and t.total is not None
+                 and "score" in t.total.cells and t.scored_indicators)
+    grid = copy.deepcopy(table.grid)
+    emptied = [r.cells["score"] for r in table.indicators if "score" in r.cells] + [table.total.cells["score"]]
+    for r, c in emptied:
+        grid.values[r][c] = None
+    tables = [t for t in recognise_perf(grid) if t.top == table.top]
+    plan = plan_fill(grid, tables)
+    values = planned(plan)
+    total = table.total.cells["score"]
+    assert (grid.sheet, total) not in values and (grid.sheet, (total[0], total[1] + 1)) not in values
+    assert any("各指标得分都为空，不计算总分和等级" in note and a1(*total) in note for note in plan.skipped)

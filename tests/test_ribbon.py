@@ -14,7 +14,7 @@ from juesuan.adapters import xlwings_book
 from juesuan.grid import a1, parse_a1
 from juesuan.perf.fill import plan_fill
 from juesuan.plan import FILL_COLOR, MARKS_SHEET, RESULTS_SHEET
-from juesuan.adapters.openpyxl_file import cell_details, open_copy
+from juesuan.adapters.openpyxl_file import sheet_details
 from juesuan.read import read_workbook
 from remote_book import (
     SAMPLE,
@@ -110,7 +110,8 @@ def test_ids_are_unique_and_every_button_has_an_action(ui: etree._Element) -> No
     assert len(ids) == len(set(ids))
     buttons = {b.get("id") for b in ui.iter(f"{{{NS}}}button")}
     assert buttons == set(ribbon.ACTIONS)
-    assert {"btnCheckSheet", "btnCheckAll", "btnFill", "btnClear", "btnResults", "btnImportUdfs", "btnAbout"} == buttons
+    assert {"btnCheckSheet", "btnCheckAll", "btnNarrative", "btnFill", "btnClear", "btnResults", "btnFormulas",
+            "btnImportUdfs", "btnAbout"} == buttons
     tab = ui.find(f".//{{{NS}}}tab")
     assert tab.get("label") == "决算审核"
 
@@ -144,8 +145,10 @@ def test_check_all_marks_the_workbook_in_few_operations() -> None:
     acts = actions(book)
     assert len(acts) <= 25, [a["func"] for a in acts]
     assert acts[-1]["func"] == "alert" and acts[-1]["args"][:2] == [message, "决算审核"]
-    coloured = {(a["sheet"]) for a in acts if a["func"] == "setRangeColors"}
+    coloured = {(a["sheet"]) for a in acts if a["func"] == "setRangeColors"} - {RESULTS_SHEET}
     assert coloured == {f.sheet for f in report.findings}
+    severity = colours_set(book, RESULTS_SHEET)  # 审核结果's 严重程度 cells, coloured by severity
+    assert severity == {f"B{i}": "#FFEB9C" for i in range(2, len(report.findings) + 2)}
     for sheet in coloured:
         assert set(colours_set(book, sheet)) == {f.cell for f in report.findings if f.sheet == sheet}
     results = next(a for a in acts if a["func"] == "setValues" and a["sheet"] == RESULTS_SHEET)["values"]
@@ -201,7 +204,7 @@ def test_fill_completes_the_perf_tables_like_the_cli() -> None:
     book = open_book(book_payload(sheets))
     message = ribbon.dispatch("btnFill", book)
     expected: dict[tuple[str, str], object] = {}
-    details = cell_details(open_copy(PERF_SAMPLE))
+    details = sheet_details(PERF_SAMPLE)
     for grid in read_workbook(PERF_SAMPLE):
         grid.formulas = details.get(grid.sheet, ({}, {}))[0]  # the remote engine reads no number formats
         for action in plan_fill(grid).by_func("setValues"):
@@ -257,3 +260,31 @@ def test_dispatch_uses_the_calling_book_in_excel(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
     assert ribbon.dispatch("btnAbout").startswith("决算审核 juesuan")
     assert [a["func"] for a in actions(book)] == ["alert"]
+
+
+class _Untrusted:
+    """A workbook's COM object when 信任对 VBA 工程对象模型的访问 is off: the VBA project cannot be read."""
+
+    @property
+    def VBProject(self) -> object:  # noqa: N802 - COM name
+        raise RuntimeError("(-2147352567, 'Exception occurred.', (0, 'Microsoft Excel', "
+                           "'Programmatic access to Visual Basic Project is not trusted', None, 0, -2146827284), None)")
+
+
+class _Trusted:
+    VBProject = type("VBProject", (), {"VBComponents": type("Components", (), {"Count": 3})()})()
+
+
+def test_import_udfs_without_trusted_vba_access_explains_where_to_allow_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    from types import SimpleNamespace
+
+    desktop = xlwings_book.Capabilities(union_ranges=True, read_formats=True, screen_updating=True)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(xlwings_book, "capabilities", lambda book: desktop)
+    addin = SimpleNamespace(api=_Untrusted(), save=lambda: None)
+    book = SimpleNamespace(app=SimpleNamespace(books={ribbon.ADDIN_NAME: addin}))
+    message = ribbon.import_udfs(book)  # type: ignore[arg-type]
+    assert message == ribbon.TRUST_HINT and "信任对 VBA 工程对象模型的访问" in message
+    assert "Programmatic access" not in message
+    assert ribbon.trusts_vba_project(_Trusted()) and not ribbon.trusts_vba_project(_Untrusted())

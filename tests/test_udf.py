@@ -51,9 +51,14 @@ def column(*values: object) -> list[list[object]]:
     return [[value] for value in values]
 
 
+def E(text: str) -> udf.ExcelError:  # noqa: N802 - reads like the cell
+    """The error value a cell shows, e.g. ``E("#N/A")``."""
+    return udf.EXCEL_ERRORS[text]
+
+
 def test_module_exports_and_help():
     assert sorted(udf.__all__) == sorted([f.__name__ for f in FUNCTIONS] + [
-        "ERR_ARG", "ERR_DIV0", "ERR_NUM", "ERR_SHAPE", "ERR_VALUE"])
+        "ERR_ARG", "ERR_DIV0", "ERR_NUM", "ERR_SHAPE", "ERR_VALUE", "ErrorValues", "ExcelError"])
     for function in FUNCTIONS:
         doc = function.__doc__ or ""
         assert 0 < len(doc) <= 255 and "\n" not in doc, function.__name__  # the wizard shows __doc__ raw
@@ -70,15 +75,16 @@ sys.modules["pywintypes"].TimeType = object
 sys.modules["win32com.client"].Dispatch = object
 import xlwings
 from xlwings import conversion, udfs
-xlwings.func, xlwings.arg = udfs.xlfunc, udfs.xlarg  # what Windows with pywin32 would use
+xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret  # what Windows with pywin32 would use
 import juesuan.udf as module
 report = {}
 for name in module.__all__:
     function = getattr(module, name)
-    if callable(function):
+    if hasattr(function, "__xlfunc__"):
         meta = function.__xlfunc__
         report[name] = {
             "category": meta["category"],
+            "ret": meta["ret"]["options"]["convert"].__name__,
             "args": [[a["name"], a["options"].get("ndim"), a["vararg"], a["doc"],
                       getattr(conversion.accessors.get(a["options"].get("convert")), "__name__", None)]
                      for a in meta["args"]],
@@ -98,7 +104,7 @@ def test_com_registration_metadata():
     report = json.loads(result.stdout)
     assert set(report) == {f.__name__ for f in FUNCTIONS}
     for name, meta in report.items():
-        assert meta["category"] == "决算审核"
+        assert meta["category"] == "决算审核" and meta["ret"] == "ErrorValues"  # errors reach Excel as error values
         for arg_name, _ndim, _vararg, doc, accessor in meta["args"]:
             assert accessor == "ValueAccessor", (name, arg_name)
             assert re.search(r"[\u4e00-\u9fff]", doc) and len(doc) <= 255, (name, arg_name)
@@ -126,12 +132,23 @@ def test_execrate_column_with_bad_cells():
     budgets = column(180000.0, 0, None, "—", "-", "/", "#N/A", "待定", 8637300, "800.00", True, dt.date(2023, 1, 1))
     executed = column(179876.0, 5, 1, 1, 2, 3, 4, 5, 0, "711.23", 1, 1)
     assert EXECRATE(budgets, executed) == column(
-        0.9993, ERR_DIV0, "", "", "", "", "#N/A", ERR_NUM, 0.0, 0.889, ERR_NUM, ERR_NUM)
+        0.9993, ERR_DIV0, "", "", "", "", E("#N/A"), ERR_NUM, 0.0, 0.889, ERR_NUM, ERR_NUM)
 
 
 def test_execrate_error_values_pass_through():
-    assert EXECRATE("#DIV/0!", 1) == "#DIV/0!"
-    assert EXECRATE(column(1, "#REF!"), column("#VALUE!", 1)) == column("#VALUE!", "#REF!")
+    assert EXECRATE("#DIV/0!", 1) == E("#DIV/0!")
+    assert EXECRATE(column(1, "#REF!"), column("#VALUE!", 1)) == column(E("#VALUE!"), E("#REF!"))
+
+
+def test_errors_reach_excel_as_com_error_variants():
+    """Under Excel the return converter turns error cells into VT_ERROR variants (VBA's CVErr): 0x800A0000 + the
+    xlErr number, e.g. -2146826281 for #DIV/0!, the value Excel itself hands to COM for that error."""
+    made = udf.com_errors(EXECRATE(column(180000.0, 0.0, "abc"), column(179876.0, 5.0, 1.0)),
+                          lambda e: ("VT_ERROR", udf._SCODE_BASE + e.code))
+    assert made == [[0.9993], [("VT_ERROR", -2146826281)], [("VT_ERROR", -2146826273)]]  # #DIV/0!, #VALUE!
+    assert udf._SCODE_BASE + E("#N/A").code == -2146826246
+    no_errors = EXECRATE(column(100.0, 200.0), column(50.0, 50.0))
+    assert udf.ErrorValues.write_value(no_errors, {}) is no_errors  # known clean: not walked
 
 
 def test_execrate_shapes():
@@ -212,7 +229,7 @@ def test_indicator_value_functions():
     assert INDOP("9.2", "＞") == ">" and INDUNIT(9.2, "万人次") == "万人次"
     assert INDOP("195 万元", "经济成本指标") == "<="
     assert INDOP("达成年度指标") == "qual" and INDNUM("达成年度指标") == ""
-    assert INDOP(None) == "" and INDOP("—") == "" and INDNUM("#N/A") == "#N/A"
+    assert INDOP(None) == "" and INDOP("—") == "" and INDNUM("#N/A") == E("#N/A")
     assert INDOP(column("≥900人次", "≤3个月", "≈10000份", "11-12 月", "定性有效提高", None)) == column(
         ">=", "<=", "~=", "between", "qual", "")
     assert INDOP(column("5", "5", "优"), column("≥", "≤", "定性")) == column(">=", "<=", "qual")
@@ -289,7 +306,7 @@ def test_perftotal_weightcheck_perfgrade():
     assert PERFTOTAL(column(6, 3, None, "—", 10.5), 9.99, False) == 19.5
     assert PERFTOTAL(column(6, 3, None, "—", 10.5), 9.99) == 29.49
     assert PERFTOTAL(column(6, "abc"), 10) == ERR_NUM
-    assert PERFTOTAL(column(6, "#N/A"), 10) == "#N/A"
+    assert PERFTOTAL(column(6, "#N/A"), 10) == E("#N/A")
     assert PERFTOTAL(column(6, 4), None, "x") == ERR_ARG
     assert WEIGHTCHECK(column(50, 30, None, 10)) == 0.0
     assert WEIGHTCHECK(column(30, 30, 10)) == -20.0
@@ -318,7 +335,7 @@ def test_messy_inputs_never_raise(function):
     for args in itertools.product(_MESSY, repeat=n_args) if n_args <= 2 else _sampled(n_args):
         result = function(*args)
         cells = [cell for row in result for cell in row] if isinstance(result, list) else [result]
-        assert all(isinstance(cell, (str, float, bool)) for cell in cells), (function.__name__, args, result)
+        assert all(isinstance(cell, (str, float, bool, udf.ExcelError)) for cell in cells), (function.__name__, args, result)
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
@@ -332,7 +349,7 @@ def test_messy_options_never_raise(function):
         args = (*base, *[None] * position, value)
         result = function(*args)
         cells = [cell for row in result for cell in row] if isinstance(result, list) else [result]
-        assert all(isinstance(cell, (str, float, bool)) for cell in cells), (function.__name__, args, result)
+        assert all(isinstance(cell, (str, float, bool, udf.ExcelError)) for cell in cells), (function.__name__, args, result)
 
 
 def _sampled(n_args: int) -> list[tuple[object, ...]]:

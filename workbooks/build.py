@@ -479,6 +479,7 @@ class _Plan:
     grid_rows: tuple[int, int] = (0, 0)
     header_rows: tuple[int, int] = (0, 0)
     amounts: list[tuple[Row, str, int, int]] = field(default_factory=list)
+    labels: list[tuple[Row, str, int, int]] = field(default_factory=list)  # (row, "code"/"name", r, c)
     last_row: int = 0
 
 
@@ -689,6 +690,8 @@ def _plan(table: TableModel, layout: Layout) -> _Plan:
         codes = [c for c in cols if c.role == "code"]
         c = off
         for column in cols:
+            if column.role == "name" or (column.role == "code" and column is codes[0]):
+                plan.labels.append((row, column.role, r, c0 + c))
             if column.role == "name" and blk.kind == "line":
                 put(r, c, row.name, "label")
             elif column.role == "line_no":
@@ -864,8 +867,8 @@ def placed_amounts(table: TableModel, **options: Any) -> list[tuple[Row, str, st
     return [(row, column, f"{get_column_letter(c)}{r}") for row, column, r, c in plan.amounts]
 
 
-def _address(table: TableModel, plan: _Plan, key: str | int, column: str, block: int | None) -> str:
-    row = table.row(key, block)
+def _address(table: TableModel, plan: _Plan, key: str | int | Row, column: str, block: int | None) -> str:
+    row = key if isinstance(key, Row) else table.row(key, block)
     for placed, col, r, c in plan.amounts:
         if placed is row and col == column:
             return f"{get_column_letter(c)}{r}"
@@ -877,12 +880,21 @@ def locate(table: TableModel, key: str | int, column: str, block: int | None = N
     return _address(table, _plan(table, Layout.of(options)), key, column, block)
 
 
-def where(tables: Mapping[str, TableModel], kind: str, key: str | int, column: str, block: int | None = None,
+def where(tables: Mapping[str, TableModel], kind: str, key: str | int | Row, column: str, block: int | None = None,
           **options: Any) -> tuple[str, str]:
-    """(sheet, A1 address) of one amount of table ``kind`` in the workbook the options build (stacked too)."""
+    """(sheet, A1 address) of one cell of table ``kind`` in the workbook the options build (stacked too): an
+    amount by its column name, or the row's ``code`` / ``name`` cell. ``key`` finds the row as
+    :meth:`TableModel.row` does, or is the row itself."""
     for table, sheet, plan in _placements(tables, Layout.of(options)):
-        if table.key == kind:
+        if table.key != kind:
+            continue
+        if column not in ("code", "name"):
             return sheet, _address(table, plan, key, column, block)
+        row = key if isinstance(key, Row) else table.row(key, block)
+        for placed, role, r, c in plan.labels:
+            if placed is row and role == column:
+                return sheet, f"{get_column_letter(c)}{r}"
+        raise KeyError(f"{table.table_no}“{key}”没有{column}单元格")
     raise KeyError(f"工作簿中没有{kind}")
 
 

@@ -7,7 +7,9 @@ and fills are tested on real numbers and real layouts:
 * ``perf_guizhou_2023.xlsx`` – 58 贵州 项目支出绩效目标自评表 (元), one table per sheet;
 * ``perf_luzhou_2023.xlsx`` – the 泸州 部门整体支出绩效目标完成情况自评表 on one sheet and the 56
   部门预算项目支出绩效自评表 (万元) stacked on a second sheet;
-* ``perf_zhuzhou_2023.xlsx`` – the 株洲 部门整体 table and 11 项目 tables (万元), one per sheet.
+* ``perf_zhuzhou_2023.xlsx`` – the 株洲 部门整体 table and 11 项目 tables (万元), one per sheet;
+* ``perf_liuzhi_2023.xlsx`` – the five 六枝 绩效目标表 (seed 003): the 部门整体 table on one sheet, the four 项目
+  tables stacked on a second.
 
 Nothing is invented: texts are written as printed (including the spaces and bracket variants the recogniser
 has to tolerate), amounts become numbers with the template's number format, and 执行率 keeps its printed
@@ -16,7 +18,10 @@ over their rows, as in the original spreadsheets.
 
 The tables are read from ``samples/perf_tables.json``, a compact copy of the seed facts committed with the
 samples so that generation needs nothing outside the repository. ``--from-shared DIR`` rebuilds that file
-from ``DIR/seed-perf`` first.
+from ``DIR/seed-perf`` first. The target tables come from ``samples/perf_targets.json``, transcribed from the
+seed dump (003 L15–L205, every row keeping its ``line``): ``seed-perf/003-*`` parse that dump lossily (a row
+printed on the line of the previous row's explanation is folded into it, and the 二级 labels are not kept), so
+the transcription follows the printed lines; ``tests/test_perf_targets.py`` checks it against the seed facts.
 
     python workbooks/make_perf_samples.py [--from-shared ../shared]
 """
@@ -38,6 +43,7 @@ from openpyxl.utils import get_column_letter
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE / "samples"
 TABLES_JSON = SAMPLES / "perf_tables.json"
+TARGETS_JSON = SAMPLES / "perf_targets.json"
 FORMATS = ("gz_project", "lz_dept", "lz_project", "zz_dept", "zz_project")
 
 #: Per-cell details of the dumps that the workbooks do not need (their content is in the parsed fields).
@@ -77,6 +83,10 @@ def rebuild_tables_json(shared: Path) -> None:
 
 def load_tables() -> list[dict]:
     return json.loads(TABLES_JSON.read_text(encoding="utf-8"))
+
+
+def load_targets() -> list[dict]:
+    return json.loads(TARGETS_JSON.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------- cell values
@@ -147,12 +157,17 @@ def year_cell(printed: str | None) -> Cell:
 
 @dataclass
 class Block:
-    """One table laid out from row 0: cells by (row, col), merged areas, and the table's column widths."""
+    """One table laid out from row 0: cells by (row, col), merged areas, and the table's column widths.
+
+    ``marks`` remember where the layout put things, for the layout variants (perf_variants.py): the rows
+    ``fund_header``, ``fund_end`` (after the last fund row), ``indicator_header`` and ``indicator_end``, and
+    ``cols``, the indicator block's column of each field."""
 
     widths: list[float]
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     n_rows: int = 0
+    marks: dict = field(default_factory=dict)
 
     def put(self, row: int, col: int, cell: Cell, to_col: int | None = None, to_row: int | None = None) -> None:
         self.cells[(row, col)] = cell
@@ -242,6 +257,7 @@ def layout_gz(t: dict) -> Block:
     _header(b, top, 1, head[-8:])
     cols = {"level1": 1, "level2": 2, "level3": 3, "target": 4, "actual": 5, "weight": 6, "score": 7, "reason": 8}
     r = _indicator_rows(b, top + 1, inds, cols)
+    b.marks.update(fund_header=4, fund_end=5 + len(funds), indicator_header=top, indicator_end=r, cols=cols)
     total = t.get("total") or {}
     b.row(r, [(0, 5, text(total.get("label"), "label")), (6, 6, number(total.get("weight"))),
               (7, 7, number(total.get("score"))), (8, 8, text(None))])
@@ -278,6 +294,7 @@ def layout_lz_project(t: dict) -> Block:
     cols = {"level1": 1, "level2": 2, "level3": 3, "nature": 4, "target": 5, "unit": 6, "actual": 7,
             "weight": 8, "score": 9, "reason": 10}
     r = _indicator_rows(b, top + 1, inds, cols)
+    b.marks.update(fund_header=3, fund_end=4 + len(funds), indicator_header=top, indicator_end=r, cols=cols)
     total = t.get("total") or {}
     label = total.get("label") or ""
     b.row(r, [(0, 7, text(None if label.startswith("(") else label, "label")), (8, 8, number(total.get("weight"))),
@@ -304,7 +321,8 @@ def layout_lz_dept(t: dict) -> Block:
     b.merge_down(0, 6, 6 + len(inds), text(t["indicator_header"][0].replace("⏎", "\n"), "header"))
     _header(b, 6, 1, t["indicator_header"][1:])
     cols = {"level1": 1, "level2": 2, "level3": 3, "nature": 4, "target": 5, "unit": 6, "weight": 7, "actual": 8}
-    _indicator_rows(b, 7, inds, cols, weight=percent_weight)
+    end = _indicator_rows(b, 7, inds, cols, weight=percent_weight)
+    b.marks.update(fund_header=4, fund_end=6, indicator_header=6, indicator_end=end, cols=cols)
     return b
 
 
@@ -322,6 +340,7 @@ def layout_zz(t: dict) -> Block:
         top = 2
     head = t["budget_header"]
     funds = t["budget_rows"]
+    b.marks.update(fund_header=top, fund_end=top + 1 + len(funds))
     b.merge_down(0, top, top + len(funds), text(head[0], "header"))
     b.put(top, 1, text(None, "header"))
     _header(b, top, 2, head[1:])
@@ -338,14 +357,96 @@ def layout_zz(t: dict) -> Block:
     _header(b, top, 1, t["indicator_header"][1:])
     cols = {"level1": 1, "level2": 2, "level3": 3, "target": 4, "actual": 5, "weight": 6, "score": 7, "reason": 8}
     r = _indicator_rows(b, top + 1, inds, cols)
+    b.marks.update(indicator_header=top, indicator_end=r, cols=cols)
     total = t.get("total") or {}
     b.row(r, [(0, 5, text(total.get("label"), "label")), (6, 6, number(total.get("weight"))),
               (7, 7, number(total.get("score"))), (8, 8, text(None))])
     return b
 
 
+def _section_rows(b: Block, first: int, rows: list[list[str]], width: int, last_to: int | None = None) -> int:
+    """Preamble rows ``[section, label, value, …]``: the section label merged down over the rows that continue
+    it (an empty section; the last section down to row ``last_to`` when given), the last value stretched to
+    the table's right edge. Returns the next row."""
+    starts = [first + i for i, cells in enumerate(rows) if cells[0]]
+    ends = [*starts[1:], last_to if last_to is not None else first + len(rows)]
+    for start, end in zip(starts, ends):
+        b.merge_down(0, start, end - 1, text(rows[start - first][0], "header"))
+    for i, (_section, *rest) in enumerate(rows):
+        for j, value in enumerate(rest):
+            last_col = width - 1 if j == len(rest) - 1 else j + 1
+            b.row(first + i, [(j + 1, last_col, number(value) if _PLAIN.match(value or "") else text(value or None))])
+    return first + len(rows)
+
+
+def layout_target_dept(t: dict) -> Block:
+    """六枝 部门整体支出绩效目标表 (003 L15), 6 columns: 部门(单位)基本情况, 资金情况 (基本支出 + 项目支出 = 资金总额, 万元),
+    目标 and 措施, then ``指标 | 一级 | 二级 | 三级 | 指标值 | 指标解释及计算公式`` (the dump prints the first 二级
+    label, 数量指标, in the header line; here it stands in its column)."""
+    b = Block([10, 12, 12, 30, 14, 40])
+    b.row(0, [(0, 5, text(t["table_title"], "title"))])
+    r = 1
+    for line in t["above"]:
+        b.row(r, [(0, 5, text(line, "subtitle"))])
+        r += 1
+    r = _section_rows(b, r, t["preamble"], 6)
+    head = t["funds_header"]
+    b.marks.update(fund_header=r)
+    b.merge_down(0, r, r + len(t["funds"]), text(head[0], "header"))
+    b.merge_down(1, r, r + len(t["funds"]), text(head[1], "header"))
+    b.row(r, [(2, 2, text(head[2], "header")), (3, 5, text(head[3], "header"))])
+    for i, (label, amount) in enumerate(t["funds"], start=r + 1):
+        b.row(i, [(2, 2, text(label, "label")), (3, 5, number(amount, fmt="#,##0.00"))])
+    r = _section_rows(b, r + 1 + len(t["funds"]), t["after_funds"], 6)
+    b.marks.update(fund_end=r)
+    return _target_indicators(b, r, t, {"level1": 1, "level2": 2, "level3": 3, "target": 4, "explain": 5})
+
+
+def layout_target_project(t: dict) -> Block:
+    """六枝 项目绩效目标表 / 部门项目支出绩效目标申报表 (003 L80–L205), 8 columns: 项目基本情况, 项目资金情况 (预算资金, its
+    unit as printed: 元, or none), 绩效目标情况 with the indicator block ``指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |
+    指标解释及计算公式 [| 上年度指标值或实际水平]`` under it."""
+    b = Block([10, 12, 12, 12, 30, 16, 36, 14])
+    b.row(0, [(0, 7, text(t["table_title"], "title"))])
+    r = 1
+    for line in ([t["subtitle"]] if t.get("subtitle") else []) + t["above"]:
+        b.row(r, [(0, 7, text(line, "subtitle"))])
+        r += 1
+    rows = [*t["preamble"], t["budget"], *t["after_funds"]]
+    b.marks.update(fund_header=r + len(t["preamble"]), fund_end=r + len(t["preamble"]) + 1)
+    top = r + len(rows)
+    _section_rows(b, r, rows, 8, last_to=top + 1 + len(t["indicators"]))
+    return _target_indicators(b, top, t, {"level1": 2, "level2": 3, "level3": 4, "target": 5, "explain": 6,
+                                          "last_year": 7})
+
+
+def _target_indicators(b: Block, top: int, t: dict, cols: dict[str, int]) -> Block:
+    """The indicator block of a target table: header, then one row per indicator with 一级/二级 merged down."""
+    inds = t["indicators"]
+    head = t["indicator_header"]
+    first = cols["level1"] - 1  # the 指标 column left of 一级
+    _header(b, top, first, head)
+    b.merge_down(first, top, top + len(inds), text(head[0], "header"))
+    _label_runs(b, cols["level1"], top + 1, inds, "level1")
+    _label_runs(b, cols["level2"], top + 1, inds, "level1", "level2")
+    for i, ind in enumerate(inds, start=top + 1):
+        b.put(i, cols["level3"], text(ind["level3"]))
+        b.put(i, cols["target"], number(ind["target"]))
+        for key in ("explain", "last_year"):
+            if key in cols and cols[key] < first + len(head):
+                b.put(i, cols[key], text(ind.get(key)))
+    b.marks.update(indicator_header=top, indicator_end=top + 1 + len(inds), cols=cols)
+    return b
+
+
 LAYOUTS = {"gz_project": layout_gz, "lz_project": layout_lz_project, "lz_dept": layout_lz_dept,
            "zz_project": layout_zz, "zz_dept": layout_zz}
+TARGET_LAYOUTS = {"dept": layout_target_dept, "project": layout_target_project}
+
+
+def layout(t: dict) -> Block:
+    """The printed layout of any seed table: a 自评表 by its template, a 绩效目标表 by its kind."""
+    return TARGET_LAYOUTS[t["kind"]](t) if t["format"] == "lzt_target" else LAYOUTS[t["format"]](t)
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -434,7 +535,7 @@ def write_one_per_sheet(path: Path, tables: list[dict]) -> None:
         title = "部门整体" if t["format"].endswith("_dept") else sheet_name(i, t["project_name"])
         ws = wb.create_sheet(title)
         _setup_page(ws)
-        place(ws, LAYOUTS[t["format"]](t), 1)
+        place(ws, layout(t), 1)
     wb.save(path)
 
 
@@ -447,7 +548,7 @@ def write_stacked(path: Path, sheets: list[tuple[str, list[dict]]], gap: int = 2
         _setup_page(ws)
         row = 1
         for t in tables:
-            row = place(ws, LAYOUTS[t["format"]](t), row) + gap
+            row = place(ws, layout(t), row) + gap
     wb.save(path)
 
 
@@ -456,11 +557,15 @@ def build(tables: list[dict], out: Path = SAMPLES) -> list[Path]:
     for t in tables:
         by_source.setdefault(t["id"][:3], []).append(t)
     gz, lz, zz = by_source["000"], by_source["001"], by_source["002"]
-    paths = [out / "perf_guizhou_2023.xlsx", out / "perf_luzhou_2023.xlsx", out / "perf_zhuzhou_2023.xlsx"]
+    paths = [out / "perf_guizhou_2023.xlsx", out / "perf_luzhou_2023.xlsx", out / "perf_zhuzhou_2023.xlsx",
+             out / "perf_liuzhi_2023.xlsx"]
     write_one_per_sheet(paths[0], gz)
     write_stacked(paths[1], [("部门整体自评表", [t for t in lz if t["format"] == "lz_dept"]),
                              ("项目支出自评表", [t for t in lz if t["format"] == "lz_project"])])
     write_one_per_sheet(paths[2], zz)
+    lt = load_targets()
+    write_stacked(paths[3], [("部门整体绩效目标表", [t for t in lt if t["kind"] == "dept"]),
+                             ("项目绩效目标表", [t for t in lt if t["kind"] == "project"])])
     return paths
 
 

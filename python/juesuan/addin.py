@@ -4,12 +4,19 @@ Like ``xlwings addin install``: the add-in is copied into Excel's XLSTART folder
 (``App.startup_path``), so it loads with every Excel start. Installing also writes the user config
 ``%USERPROFILE%\\.juesuan\\juesuan.conf`` that the add-in's xlwings VBA reads (``GetConfigFilePath`` with
 ``PROJECT_NAME = "juesuan"``), pointing ``INTERPRETER_WIN`` at the Python that runs this command - the one
-that has juesuan installed. Only Windows desktop Excel runs the add-in; elsewhere these commands say so and
+that has juesuan installed - or, for a Conda environment, ``CONDA PATH`` and ``CONDA ENV`` (xlwings' own
+``config_create`` rule). Only Windows desktop Excel runs the add-in; elsewhere these commands say so and
 point to ``juesuan check`` / ``juesuan fill``, which do the same work on files.
+
+The VBA reads that file with ``Open … For Input``, i.e. in the system's ANSI code page (936 on Chinese Windows),
+and xlwings writes its own config with Python's locale encoding, which on Windows is that code page. So does
+:func:`config_bytes`: a path such as ``C:\\Users\\张伟\\…\\python.exe`` written as UTF-8 would reach the VBA as
+garbage and every button would fail. A path the code page cannot spell is refused with a reason.
 """
 
 from __future__ import annotations
 
+import locale
 import os
 import shutil
 import sys
@@ -25,6 +32,7 @@ __all__ = [
     "AddinError",
     "AddinStatus",
     "built_with",
+    "config_bytes",
     "config_path",
     "config_text",
     "install",
@@ -34,8 +42,17 @@ __all__ = [
 ]
 
 ADDIN_NAME = "juesuan.xlam"
-#: The add-in built by ``addin/build_xlam.py`` (present in a source checkout / editable install).
-ADDIN_FILE = Path(__file__).resolve().parents[2] / "addin" / ADDIN_NAME
+
+
+def _addin_file() -> Path:
+    """The add-in built by ``addin/build_xlam.py``: in a source checkout (editable install) ``addin/`` beside
+    the package; installed from a wheel (the offline bundle), ``<prefix>/share/juesuan``."""
+    checkout = Path(__file__).resolve().parents[2] / "addin" / ADDIN_NAME
+    installed = Path(sys.prefix) / "share" / "juesuan" / ADDIN_NAME
+    return checkout if checkout.exists() or not installed.exists() else installed
+
+
+ADDIN_FILE = _addin_file()
 _CUSTOM_PROPS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
 
 
@@ -73,9 +90,43 @@ def built_with(xlam: Path) -> str | None:
     return None
 
 
-def config_text(interpreter: str) -> str:
-    """xlwings' config file format: one ``"KEY","value"`` line per setting."""
+def config_text(interpreter: str, conda: tuple[str, str] | None = None) -> str:
+    """xlwings' config file format: one ``"KEY","value"`` line per setting. A Conda environment is activated by
+    the VBA (``CONDA PATH`` = the Conda installation, ``CONDA ENV`` = the environment) instead of naming its
+    python.exe, which would run without the environment's DLL folders on PATH."""
+    if conda is not None:
+        return f'"CONDA PATH","{conda[0]}"\n"CONDA ENV","{conda[1]}"\n'
     return f'"INTERPRETER_WIN","{interpreter}"\n'
+
+
+def ansi_encoding() -> str:
+    """The encoding of the Windows ANSI code page (``cp936`` on Chinese Windows): ``locale.getencoding`` ignores
+    Python's UTF-8 mode, which the config reader in VBA knows nothing of."""
+    return locale.getencoding()
+
+
+def config_bytes(text: str, encoding: str) -> bytes:
+    """The config file's bytes in ``encoding``; raises AddinError when a path cannot be spelled in it."""
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end]
+        raise AddinError(
+            f"Python 的安装路径中有字符“{bad}”，无法用本机的系统编码（{encoding}）写给 Excel 加载项。"
+            "请把 Python 安装到只含英文字母和数字的文件夹（例如 C:\\Python311），或在“区域设置 → 非 Unicode 程序的语言”"
+            "中选择与路径相同的语言，然后重新运行 juesuan addin install。"
+        ) from None
+
+
+def conda_env() -> tuple[str, str] | None:
+    """(Conda installation, environment name) when this Python is a Conda environment, as ``xlwings config create``
+    detects it (``CONDA_EXE`` and ``CONDA_DEFAULT_ENV`` set by ``conda activate``); ``None`` otherwise."""
+    from xlwings.cli import get_conda_settings
+
+    path, env = get_conda_settings()
+    if not (path and env and (Path(sys.prefix) / "conda-meta").is_dir()):
+        return None
+    return path, env
 
 
 def _startup_dir() -> Path:
@@ -109,15 +160,15 @@ def install() -> Path:
     _require_windows()
     if not ADDIN_FILE.exists():
         raise AddinError(f"找不到加载项文件 {ADDIN_FILE}：请先运行 python addin/build_xlam.py 生成。")
+    config = config_bytes(config_text(sys.executable, conda_env()), ansi_encoding())  # refused before any change
     target = _startup_dir() / ADDIN_NAME
     _close_in_running_excel()
     try:
         shutil.copyfile(ADDIN_FILE, target)
     except PermissionError as exc:
         raise AddinError(f"无法写入 {target}：请关闭 Excel 后重试。") from exc
-    config = config_path()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(config_text(sys.executable), encoding="utf-8")
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_bytes(config)
     for app in xw.apps:
         app.books.open(target)
     return target

@@ -19,6 +19,7 @@ __all__ = ["BASE_SCALE", "Issue", "read_units", "rescale"]
 BASE_SCALE = 6
 _FACTOR = 10**BASE_SCALE
 _FAST_LIMIT = 1e9  # below this a float has a unique six-decimal reading (its ulp is under 10^-6)
+_PLAIN = frozenset({float, int, type(None)})
 
 Issue = tuple[str, int, object, Decimal | None]  # (V01 text number / V02 not a number, index, raw, value)
 
@@ -37,6 +38,16 @@ def read_units(values: list[object]) -> tuple[list[int], int, list[Issue]]:
     Blanks (``None``, dashes, ``—``) are 0; text that is a number counts with an issue ``V01``; anything else
     (text, an error value, ``inf``/``NaN``) counts as 0 with an issue ``V02``, so a check never adds a value it
     could not read."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN and values:  # numbers typed as numbers: the whole column at once
+        numbers = [0.0 if v is None else v for v in values]
+        try:
+            if -_FAST_LIMIT < min(numbers) and max(numbers) < _FAST_LIMIT:  # type: ignore[type-var]
+                scaled = [round(v * _FACTOR) for v in numbers]  # type: ignore[operator]
+                if [s / _FACTOR for s in scaled] == numbers:
+                    return scaled, BASE_SCALE, []
+        except ValueError:  # a NaN among them: the cell by cell path reports it
+            pass
     units: list[int] = []
     append = units.append
     issues: list[Issue] = []

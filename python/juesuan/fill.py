@@ -1,4 +1,7 @@
-"""Filling derived columns of a workbook file (``juesuan fill``): plan per sheet, apply once to a copy."""
+"""Filling derived columns of a workbook file (``juesuan fill``): plan per sheet, apply once to a copy.
+
+Formulas and number formats come from the sheet XML (a user's formula is never replaced; a cell formatted as a
+percentage gets the fraction), values from the same fast reader the check uses."""
 
 from __future__ import annotations
 
@@ -12,18 +15,18 @@ __all__ = ["fill_file"]
 
 def fill_file(
     src: str | Path, out: str | Path, *, formulas: bool = False, overwrite: bool = False, indicators: bool = False,
-    profile: str | None = None,
+    profile: str | None = None, skipped: list[str] | None = None,
 ) -> int:
     """Write a copy of ``src`` with every recognised 绩效自评表 completed; returns the number of cells filled.
-    A user's own formula is never replaced; a non-empty value only with ``overwrite``."""
-    from .adapters.openpyxl_file import apply_to_book, cell_details, open_copy, save_atomic
+    A user's own formula is never replaced; a non-empty value only with ``overwrite``. Cells a merge keeps
+    from being filled are noted in ``skipped``, one Chinese line each."""
+    from .adapters.openpyxl_file import apply_to_file, sheet_details
     from .perf.fill import plan_fill
     from .perf.recognise import recognise_perf
 
     src, out = Path(src), Path(out)
     grids = read_workbook(src)
-    book = open_copy(src)
-    details = cell_details(book)
+    details = sheet_details(src)
     plan = Plan()
     found = 0
     for grid in grids:
@@ -31,9 +34,11 @@ def fill_file(
         tables = recognise_perf(grid, profile=profile)
         found += len(tables)
         if tables:
-            plan.actions += plan_fill(grid, tables, formulas=formulas, overwrite=overwrite, indicator_scores=indicators).actions
+            sheet_plan = plan_fill(grid, tables, formulas=formulas, overwrite=overwrite, indicator_scores=indicators)
+            plan.actions += sheet_plan.actions
+            if skipped is not None:
+                skipped += sheet_plan.skipped
     if not found:
         raise InputError("工作簿中没有可识别的绩效自评表，没有可填充的派生列")
-    apply_to_book(book, plan)
-    save_atomic(book, src, out)
+    apply_to_file(src, plan, out)
     return sum(len(expand(rect)) for action in plan.by_func("setRangeColor") for rect in action.cells)

@@ -11,7 +11,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field, field_serializer
 
-__all__ = ["CellRef", "Finding", "Report", "Severity", "Skipped", "Summary", "TableRef"]
+__all__ = ["CellRef", "Finding", "NarrativeQuote", "Report", "Severity", "Skipped", "Summary", "TableRef"]
 
 
 class Severity(str, Enum):
@@ -31,6 +31,13 @@ class CellRef(BaseModel):
 
     sheet: str
     cell: str
+
+
+def _json_number(value: Decimal | None) -> float | int | None:
+    """JSON numbers, not strings: amounts have at most a few decimals, so floats print exactly."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
 
 
 class Finding(BaseModel):
@@ -63,10 +70,7 @@ class Finding(BaseModel):
 
     @field_serializer("expected", "actual", "difference", "corrected")
     def _as_number(self, value: Decimal | None) -> float | int | None:
-        """JSON numbers, not strings: amounts have at most a few decimals, so floats print exactly."""
-        if value is None:
-            return None
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+        return _json_number(value)
 
 
 class TableRef(BaseModel):
@@ -85,6 +89,26 @@ class Skipped(BaseModel):
     reason: str
 
 
+class NarrativeQuote(BaseModel):
+    """One number (or direction word) the 情况说明 prints and what the check made of it: ``status`` is 一致,
+    尾数误差, 不一致 or 未核对; ``sheet``/``cell`` the table cell it was compared with, ``expected`` that cell's
+    value or the recomputed figure. One row of the 说明核对 sheet."""
+
+    paragraph: int
+    printed: str
+    quote: str
+    meaning: str
+    status: str
+    sheet: str | None = None
+    cell: str | None = None
+    expected: Decimal | None = None
+    message: str = ""
+
+    @field_serializer("expected")
+    def _as_number(self, value: Decimal | None) -> float | int | None:
+        return _json_number(value)
+
+
 class Summary(BaseModel):
     errors: int = 0
     warnings: int = 0
@@ -99,6 +123,8 @@ class Report(BaseModel):
     skipped: list[Skipped] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
+    narrative_source: str | None = None
+    narrative: list[NarrativeQuote] = Field(default_factory=list)
 
     def finish(self) -> "Report":
         """Sort findings by place and recount the summary; call once after all rules ran."""

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .numbers import NotANumber, is_blank, parse_number
 
-__all__ = ["CellError", "Grid", "col_letter", "a1", "parse_a1", "norm_text"]
+__all__ = ["CellError", "Grid", "a1", "cell_text", "col_letter", "norm_text", "parse_a1"]
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 #: Excel's error values, the dynamic-array and data-type ones of Excel 365 included.
@@ -71,6 +71,16 @@ def norm_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _norm_str(str(value))
+
+
+def cell_text(value: object) -> str:
+    """A cell as the user typed it, for lists read from sheets (审核公式, 说明): stripped text, a whole number
+    without ``.0`` (a sheet named 2023), empty for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 @lru_cache(maxsize=65536)

@@ -10,16 +10,26 @@ a temporary file beside the target that is renamed into place only when it is co
 from __future__ import annotations
 
 import os
+import re
+import signal
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .read import InputError
 
-__all__ = ["TEMP_PREFIX", "atomic_write", "guard_outputs", "preflight", "same_file", "write_text_atomic"]
+__all__ = ["TEMP_PREFIX", "atomic_write", "guard_outputs", "preflight", "remove_stale_temps", "same_file",
+           "write_text_atomic"]
 
 #: Prefix of our temporary files, so a later run can recognise (and remove) the ones a killed run left behind.
 TEMP_PREFIX = ".juesuan-"
+#: What ``tempfile.mkstemp`` makes of it: the prefix, eight random characters, the target's extension.
+_TEMP_NAME = re.compile(r"^\.juesuan-[a-z0-9_]{8}(\.[A-Za-z0-9]{1,8})?$")
+#: A temporary file of ours this old was left by a run that was killed (no write takes minutes).
+STALE_AFTER = 10 * 60
 
 
 def _key(path: Path) -> str:
@@ -98,28 +108,82 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def remove_stale_temps(folder: Path, now: float | None = None) -> int:
+    """Remove temporary files of ours in ``folder`` that a killed run left (a SIGKILL cannot be caught): only
+    names juesuan makes, only files older than :data:`STALE_AFTER`. Returns how many were removed."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not _TEMP_NAME.match(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived during a write: unwinds like Ctrl+C, so the temporary file is removed."""
+
+
+@contextmanager
+def _terminate_unwinds() -> Iterator[None]:
+    """While a temporary file exists, SIGTERM raises :class:`Terminated` instead of ending the process on the
+    spot (the default), so cleanup runs. Only the main thread can take signals; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Have ``write`` fill a temporary file beside ``path``, then rename it into place. The file gets the
     permissions a normal new file gets (the user's umask), not the owner-only ones of a temporary file; on any
-    failure (or an interruption) the temporary file is removed and ``path`` is untouched."""
+    failure, Ctrl+C or SIGTERM the temporary file is removed and ``path`` is untouched (a SIGTERM still ends
+    the process afterwards). Temporary files a killed run left beside ``path`` are removed first."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
-        os.close(fd)
     except OSError as exc:
         raise InputError(_os_reason(exc, path)) from None
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(_os_reason(exc, path)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    remove_stale_temps(path.parent)
+    with _terminate_unwinds():
+        try:
+            fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
+            os.close(fd)
+        except OSError as exc:
+            raise InputError(_os_reason(exc, path)) from None
+        tmp = Path(name)
+        try:
+            write(tmp)
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputError(_os_reason(exc, path)) from None
+        except Terminated:
+            tmp.unlink(missing_ok=True)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)  # end as the sender meant, now that nothing is left behind
+            raise
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -8,9 +8,12 @@ Nothing is applied when planning fails, so a workbook is never left half-marked.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -22,27 +25,64 @@ __all__ = [
     "Action",
     "COLORS",
     "FILL_COLOR",
+    "COLUMN_WIDTHS",
+    "EXPLAIN_SHEET",
+    "KEPT_SHEETS",
     "MARKS_HEADER",
     "MARKS_SHEET",
+    "MarkRecord",
+    "OWN_MARKER",
+    "NARRATIVE_SHEET",
     "Plan",
     "RESULTS_HEADER",
     "as_float",
     "RESULTS_SHEET",
+    "SUSPECT_COLOR",
+    "column_width",
+    "mark_row",
     "note_text",
+    "marker_value",
+    "own_name",
+    "read_mark_row",
     "plan_marks",
     "rectangles",
+    "runs",
 ]
 
 RESULTS_SHEET = "审核结果"
-#: Hidden sheet where adapters remember each marked cell's original fill, so 清除标注 can restore it.
+#: Sheet listing every number of the 情况说明 with its status (``juesuan.narrative``); findings about the text
+#: alone point at its rows, so they are listed and linked but not coloured.
+NARRATIVE_SHEET = "说明核对"
+#: Hidden sheet where adapters remember each marked cell's original format and note, so 清除标注 can restore it.
 MARKS_SHEET = "juesuan_标注记录"
-#: Its columns, shared by both adapters so a copy marked by the CLI can be cleared in Excel and vice versa.
-MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注"]
+#: Its columns, shared by both adapters so a copy marked by the CLI can be cleared in Excel and vice versa. The
+#: first six are portable (a solid ``#RRGGBB`` fill, the note's text, author and size in points); 原格式 holds the
+#: adapter's exact record as JSON (the file adapter: the cell format and the comment as they were; live Excel:
+#: the interior's pattern, colours and theme colours), which the same adapter uses to restore exactly.
+MARKS_HEADER = ["工作表", "单元格", "原填充", "原批注", "批注作者", "批注大小", "原格式"]
+#: Hidden sheet of the users' 说明 for findings (juesuan.explain): one of our sheets, but no mark, so 清除标注 keeps it.
+EXPLAIN_SHEET = "juesuan_说明记录"
+#: Our sheets that clearing the marks keeps.
+KEPT_SHEETS = frozenset({EXPLAIN_SHEET})
+#: The hidden sheet-level defined name that marks a sheet as juesuan's (its value: the sheet's name as given),
+#: so a user's own sheet called 审核结果 is never taken for ours; both adapters write and read it.
+OWN_MARKER = "juesuan_own"
+#: Longest text a cell holds: a detail record past it keeps only its portable part.
+CELL_TEXT_LIMIT = 32767
 COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
+#: The cell localisation names as the one to correct (L01): a stronger red than any other error.
+SUSPECT_COLOR = "#FF7C80"
 #: Fill for cells that juesuan computed (填充派生列).
 FILL_COLOR = "#C6EFCE"
 #: Columns of 审核结果. 问题 is juesuan's message; 说明 is left for the user's explanation of a finding.
 RESULTS_HEADER = ["序号", "严重程度", "规则", "工作表", "单元格", "应为", "实为", "差额", "问题", "相关单元格", "说明"]
+#: Column widths of juesuan's sheets by header (Excel's width units); other headers are sized to their content.
+COLUMN_WIDTHS = {"序号": 6, "严重程度": 8, "规则": 9, "工作表": 16, "单元格": 8, "应为": 12, "实为": 12, "差额": 10,
+                 "问题": 60, "相关单元格": 30, "说明": 30}
+#: Columns of amounts (shown as #,##0.00), long texts (wrapped) and the severity (coloured by it).
+AMOUNT_HEADERS = frozenset({"应为", "实为", "差额"})
+WRAPPED_HEADERS = frozenset({"问题", "相关单元格", "说明"})
+SEVERITY_HEADER = "严重程度"
 
 Func = Literal["setValues", "setNumberFormat", "setRangeColor", "addNote", "writeResults"]
 
@@ -82,6 +122,87 @@ class Plan(BaseModel):
         return out
 
 
+def column_width(header: object, values: Iterable[object] = ()) -> float:
+    """The width of a column of juesuan's sheets: by its header name, else as wide as its longest text (CJK
+    characters count double), between 6 and 60."""
+    if header in COLUMN_WIDTHS:
+        return COLUMN_WIDTHS[str(header)]
+    longest = max((text_units(v) for v in (header, *values) if v is not None), default=0)
+    return min(max(6, longest + 2), 60)
+
+
+def text_units(value: object) -> int:
+    """Width of a text in column units: CJK characters are about two units wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+
+_NUMBERED = re.compile(r"（\d+）$")
+
+
+def own_name(sheet: str) -> str:
+    """The name of one of juesuan's sheets without the number it got because the user's workbook already had
+    a sheet of that name: ``审核结果（2）`` -> ``审核结果``."""
+    return _NUMBERED.sub("", sheet)
+
+
+def marker_value(sheet: str) -> str:
+    """What :data:`OWN_MARKER` holds on one of our sheets: its name as a string constant."""
+    return '"' + sheet.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class MarkRecord:
+    """A marked cell as it was before juesuan touched it (one row of :data:`MARKS_SHEET`).
+
+    ``fill`` is a solid ``#RRGGBB`` fill (``None``: no fill, or one the portable columns cannot describe);
+    ``note``/``author``/``size`` the note, if any; ``detail`` the adapter's exact record (see MARKS_HEADER)."""
+
+    sheet: str
+    cell: str
+    fill: str | None = None
+    note: str | None = None
+    author: str | None = None
+    size: tuple[float, float] | None = None
+    detail: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+def mark_row(mark: MarkRecord) -> list[str]:
+    """The record sheet's row for a mark (all text, so no spreadsheet turns a sheet called 2023 into a number)."""
+    detail = json.dumps(mark.detail, ensure_ascii=False) if mark.detail else ""
+    if len(detail) > CELL_TEXT_LIMIT:  # a huge rich-text note: keep the cell format, restore the note as text
+        detail = json.dumps({k: v for k, v in mark.detail.items() if k not in ("comment_xml", "shape")}, ensure_ascii=False)
+    size = f"{mark.size[0]:g}×{mark.size[1]:g}" if mark.size else ""
+    return [mark.sheet, mark.cell, mark.fill or "", mark.note or "", mark.author or "", size, detail]
+
+
+def read_mark_row(row: list[Any]) -> MarkRecord | None:
+    """A record row back, also from a record of juesuan's first versions (four columns, ARGB fills) and from
+    spreadsheets that hand a sheet called 2023 back as 2023.0."""
+    cells = [_record_text(v) for v in (list(row) + [None] * len(MARKS_HEADER))[: len(MARKS_HEADER)]]
+    sheet, cell, fill, note, author, size, detail = cells
+    if not sheet or not cell:
+        return None
+    try:
+        width, height = (float(x) for x in (size or "").split("×"))
+        parsed_size: tuple[float, float] | None = (width, height)
+    except ValueError:
+        parsed_size = None
+    try:
+        parsed = json.loads(detail) if detail else {}
+    except ValueError:
+        parsed = {}
+    return MarkRecord(sheet, cell.upper(), "#" + fill.lstrip("#")[-6:].upper() if fill else None, note, author,
+                      parsed_size, parsed if isinstance(parsed, dict) else {})
+
+
+def _record_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def expand(rect: str) -> list[str]:
     """``C5:D6`` -> the four cell addresses."""
     first, _, last = rect.partition(":")
@@ -90,7 +211,7 @@ def expand(rect: str) -> list[str]:
     return [a1(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+def runs(numbers: list[int]) -> list[tuple[int, int]]:
     """Consecutive stretches of sorted integers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
     out: list[tuple[int, int]] = []
     for n in numbers:
@@ -109,14 +230,23 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[str]:
         by_col[c].append(r)
     columns_of_run: dict[tuple[int, int], list[int]] = defaultdict(list)
     for c, rows in by_col.items():
-        for run in _runs(sorted(rows)):
+        for run in runs(sorted(rows)):
             columns_of_run[run].append(c)
-    out = sorted((r1, c1, r2, c2) for (r1, r2), cols in columns_of_run.items() for c1, c2 in _runs(sorted(cols)))
+    out = sorted((r1, c1, r2, c2) for (r1, r2), cols in columns_of_run.items() for c1, c2 in runs(sorted(cols)))
     return [a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in out]
 
 
 def _fmt(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
+    """An amount for a note: two decimals with thousands separators; more digits only when it has them (also
+    past Decimal's 28-digit precision, where rounding to cents would fail)."""
+    if value is None:
+        return "—"
+    try:
+        if value == value.quantize(Decimal("0.01")):
+            return f"{value:,.2f}"
+    except InvalidOperation:
+        pass
+    return f"{value:,}"
 
 
 def note_text(findings: list[Finding]) -> str:
@@ -130,12 +260,26 @@ def note_text(findings: list[Finding]) -> str:
     return "\n\n".join(parts)
 
 
+_RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+def _order(finding: Finding) -> tuple[int, int]:
+    """Errors first, and among them the cells localisation points at (L01 suspect, L02 missing row) first: the
+    accountant corrects those and the totals they broke come right."""
+    return (_RANK[finding.severity], 0 if finding.rule.startswith("L") else 1)
+
+
+def is_consequence(finding: Finding) -> bool:
+    """A total broken by a suspect cell elsewhere: marked as a warning, pointing at the suspect."""
+    suspect = finding.suspect
+    return suspect is not None and (suspect.sheet, suspect.cell) != (finding.sheet, finding.cell) and not finding.rule.startswith("L")
+
+
 def results_rows(report: Report) -> tuple[list[list[Any]], list[str]]:
     """Rows of the 审核结果 sheet (header first) and the link target of each data row."""
     rows: list[list[Any]] = [list(RESULTS_HEADER)]
     links = []
-    rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
-    for i, f in enumerate(sorted(report.findings, key=lambda f: rank[f.severity]), 1):
+    for i, f in enumerate(sorted(report.findings, key=_order), 1):
         rows.append([
             i, f.severity.label, f.rule, f.sheet, f.cell,
             as_float(f.expected), as_float(f.actual), as_float(f.difference), f.message, compact_refs(f.related),
@@ -162,20 +306,27 @@ def as_float(value: Decimal | None) -> float | None:
 
 
 def plan_marks(report: Report) -> Plan:
-    """Colour each finding's cell by its worst severity, note every finding on it, write 审核结果."""
+    """Colour each finding's cell by its worst severity, note every finding on it, write 审核结果. A total that
+    only a suspect cell elsewhere broke is coloured as a warning (its note points at the suspect), so the red
+    cells are the ones to correct."""
     per_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in report.findings:
-        per_cell[(f.sheet, f.cell)].append(f)
-    rank = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+        if f.sheet != NARRATIVE_SHEET:
+            per_cell[(f.sheet, f.cell)].append(f)
     by_colour: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     actions: list[Action] = []
     for (sheet, cell), found in per_cell.items():
-        worst = min((f.severity for f in found), key=rank.__getitem__)
-        by_colour[(sheet, COLORS[worst])].append(parse_a1(cell))
+        worst = min((Severity.warning if is_consequence(f) else f.severity for f in found), key=_RANK.__getitem__)
+        colour = SUSPECT_COLOR if any(f.rule == "L01" for f in found) else COLORS[worst]
+        by_colour[(sheet, colour)].append(parse_a1(cell))
     for (sheet, colour), cells in sorted(by_colour.items()):
         actions.append(Action(func="setRangeColor", sheet=sheet, args=[colour], cells=rectangles(cells)))
     for (sheet, cell), found in per_cell.items():
-        actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(found)]))
+        actions.append(Action(func="addNote", sheet=sheet, cells=[cell], args=[note_text(sorted(found, key=_order))]))
     rows, links = results_rows(report)
     actions.append(Action(func="writeResults", sheet=RESULTS_SHEET, start="A1", values=rows, links=links))
+    if report.narrative_source is not None:
+        from .narrative.sheet import narrative_action
+
+        actions.append(narrative_action(report))
     return Plan(actions=actions)

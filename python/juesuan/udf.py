@@ -8,8 +8,14 @@ answer back into a cell value. What they add is what a worksheet needs and the c
   of the largest argument. Scalars in give a scalar out. One array formula per table column is far cheaper
   than thousands of single-cell calls (excel-integration.md §2.4).
 * **defined results, never a traceback.** Blank cells (``None``, ``""``, ``—``, ``-``, ``/``) give ``""``
-  (not applicable); text that should be a number gives ``#非数字``; a zero denominator ``#DIV/0!``; an Excel
-  error in an input is passed on unchanged (``#N/A``); a bad option ``#参数错误``.
+  (not applicable). Problems give real Excel error values, so ISERROR/IFERROR/ISNA see them: a zero
+  denominator ``#DIV/0!``, text where a number belongs ``#VALUE!``, an impossible number (a negative budget)
+  ``#NUM!``, a bad option ``#VALUE!``, ranges of different sizes ``#N/A``; an Excel error in an input is passed
+  on as the same error. In Python they are :class:`ExcelError` values; the return converter
+  :class:`ErrorValues` hands them to Excel as COM error variants (``VT_ERROR``, what VBA's ``CVErr`` makes).
+* **whole columns at numpy speed.** EXECRATE, SHARE and YOY compute numeric columns as arrays
+  (:mod:`juesuan.udf_columns`); text and error cells, and the rare ratio on a rounding boundary, take the exact
+  cell-by-cell path, so the results are the same.
 * **xlwings' rules.** On Linux the decorators are identity functions, so these are plain functions in
   tests; under COM the type hints become converters, hence ``Any`` (registered with xlwings as the default
   converter) rather than precise types. Docstrings and ``doc=`` texts are the Excel function wizard help and
@@ -20,8 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +58,8 @@ __all__ = [
     "ERR_SHAPE",
     "ERR_VALUE",
     "EXECRATE",
+    "ErrorValues",
+    "ExcelError",
     "EXECSCORE",
     "FUNDCHECK",
     "INDCHECK",
@@ -69,32 +77,79 @@ __all__ = [
     "YOY",
 ]
 
-ERR_DIV0 = "#DIV/0!"
-ERR_NUM = "#非数字"
-ERR_VALUE = "#数值无效"
-ERR_ARG = "#参数错误"
-ERR_SHAPE = "#区域大小不一致"
+@dataclass(frozen=True)
+class ExcelError:
+    """An Excel error value as a function result: ``text`` as the cell shows it, ``code`` Excel's number for it
+    (``xlErrDiv0`` = 2007), from which :class:`ErrorValues` builds the COM error variant."""
+
+    text: str
+    code: int
+
+    def __str__(self) -> str:
+        return self.text
+
+
+#: Excel's error values and their numbers (the ``xlErr…`` constants of the object model).
+EXCEL_ERRORS = {
+    e.text: e for e in (
+        ExcelError("#NULL!", 2000), ExcelError("#DIV/0!", 2007), ExcelError("#VALUE!", 2015),
+        ExcelError("#REF!", 2023), ExcelError("#NAME?", 2029), ExcelError("#NUM!", 2036), ExcelError("#N/A", 2042),
+        ExcelError("#GETTING_DATA", 2043), ExcelError("#SPILL!", 2045), ExcelError("#CONNECT!", 2046),
+        ExcelError("#BLOCKED!", 2047), ExcelError("#UNKNOWN!", 2048), ExcelError("#FIELD!", 2049),
+        ExcelError("#CALC!", 2050),
+    )
+}
+ERR_DIV0 = EXCEL_ERRORS["#DIV/0!"]  # zero denominator
+ERR_NUM = EXCEL_ERRORS["#VALUE!"]  # text where a number belongs
+ERR_VALUE = EXCEL_ERRORS["#NUM!"]  # a number that cannot be (a negative budget)
+ERR_ARG = EXCEL_ERRORS["#VALUE!"]  # a bad option
+ERR_SHAPE = EXCEL_ERRORS["#N/A"]  # ranges that do not line up (as Excel's own array functions answer)
+#: ``CVErr(code)`` as a COM ``SCODE``: 0x800A0000 + code, as a signed 32-bit number.
+_SCODE_BASE = 0x800A0000 - 2**32
 
 CATEGORY = "决算审核"
-_EXCEL_ERROR = re.compile(
-    r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)"
-)
+
+
+class ErrorValues(xw.conversion.Converter):
+    """Return converter: :class:`ExcelError` cells become COM error variants, which Excel shows as real error
+    values (pywin32 turns a ``win32com.client.VARIANT(VT_ERROR, scode)`` into one). Runs only under Excel on
+    Windows; whole-column results known to hold no error (``has_errors`` False, see
+    :class:`juesuan.udf_columns.Cells`) pass through untouched."""
+
+    @staticmethod
+    def write_value(value: Any, options: dict[str, Any]) -> Any:
+        if not getattr(value, "has_errors", True):
+            return value
+        from pythoncom import VT_ERROR
+        from win32com.client import VARIANT
+
+        return com_errors(value, lambda e: VARIANT(VT_ERROR, _SCODE_BASE + e.code))
+
+
+def com_errors(value: Any, variant: Callable[[ExcelError], Any]) -> Any:
+    """``value`` (a cell or rows of cells) with every :class:`ExcelError` replaced by ``variant(error)``."""
+    if isinstance(value, ExcelError):
+        return variant(value)
+    if isinstance(value, list):
+        return [com_errors(row, variant) for row in value]
+    return value
 
 
 class _CellError(Exception):
-    """Stops one computation; ``text`` is what the cell (or the whole formula) shows instead."""
+    """Stops one computation; ``error`` is what the cell (or the whole formula) shows instead."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
+    def __init__(self, error: ExcelError) -> None:
+        super().__init__(error.text)
+        self.error = error
 
 
 # --- cell conversion --------------------------------------------------------------------------------
 
 
 def _excel_error(cell: object) -> None:
-    if isinstance(cell, str) and _EXCEL_ERROR.fullmatch(cell.strip()):
-        raise _CellError(cell.strip())
+    """An Excel error in an input (xlwings hands it over as its text, ``err_to_str``) is passed on."""
+    if isinstance(cell, str) and cell.strip() in EXCEL_ERRORS:
+        raise _CellError(EXCEL_ERRORS[cell.strip()])
 
 
 def _number(cell: object) -> Decimal | None:
@@ -206,7 +261,7 @@ def _cell(compute: Callable[..., object], *cells: object) -> object:
     try:
         return _out(compute(*cells))
     except _CellError as error:
-        return error.text
+        return error.error
     except ZeroDenominatorError:
         return ERR_DIV0
     except PerfInputError:
@@ -251,7 +306,7 @@ def _safe(udf: Callable[..., object]) -> Callable[..., object]:
         try:
             return udf(*args)
         except _CellError as error:
-            return error.text
+            return error.error
 
     return wrapper
 
@@ -262,11 +317,18 @@ def _percent_options(udf: Callable[..., Any]) -> Callable[..., Any]:
     return xw.arg("decimals", doc="百分数保留的小数位，默认 2（即 0.00%）")(udf)
 
 
-def _ratio_column(fn: Callable[[Decimal, Decimal, int], Decimal | None], x: Any, y: Any, decimals: Any, as_percent: Any) -> Any:
+_RATIOS: dict[str, Callable[[Decimal, Decimal, int], Decimal | None]] = {"exec": exec_rate, "share": share, "yoy": yoy}
+
+
+def _ratio_column(kind: str, x: Any, y: Any, decimals: Any, as_percent: Any) -> Any:
     """EXECRATE, SHARE and YOY: a ratio of two columns, rounded half-up at ``decimals`` percent places,
-    returned as a fraction (for a 0.00% cell format) or, with ``as_percent`` FALSE, as 99.93-style percent."""
+    returned as a fraction (for a 0.00% cell format) or, with ``as_percent`` FALSE, as 99.93-style percent.
+    Numeric columns go through numpy (:func:`juesuan.udf_columns.ratio_column`), anything else cell by cell."""
+    from .udf_columns import ratio_column
+
     places = _option_int(decimals, 2, 0, 10)
     percent = _option_bool(as_percent, True)
+    fn = _RATIOS[kind]
 
     def compute(a: object, b: object) -> Decimal | None:
         first, second = _number(a), _number(b)
@@ -275,23 +337,26 @@ def _ratio_column(fn: Callable[[Decimal, Decimal, int], Decimal | None], x: Any,
         rate = fn(first, second, places + 2)
         return rate if rate is None or percent else rate * 100
 
-    return _broadcast(compute, x, y)
+    fast = ratio_column(kind, x, y, places, percent, lambda a, b: _cell(compute, a, b), "", ERR_DIV0, ERR_VALUE)
+    return fast if fast is not None else _broadcast(compute, x, y)
 
 
 # --- funds ---------------------------------------------------------------------------------------------
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("budget", ndim=2, err_to_str=True, doc="全年预算数（调整后预算数）A，可选整列")
 @xw.arg("executed", ndim=2, err_to_str=True, doc="全年执行数 B，可选整列")
 @_percent_options
 @_safe
 def EXECRATE(budget: Any, executed: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """执行率 = 执行数 ÷ 全年预算数，四舍五入；均为 0 返回空，预算为 0 有执行数返回 #DIV/0!。"""
-    return _ratio_column(exec_rate, budget, executed, decimals, as_percent)
+    return _ratio_column("exec", budget, executed, decimals, as_percent)
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("budget", ndim=2, err_to_str=True, doc="全年预算数（调整后预算数）A，可选整列")
 @xw.arg("executed", ndim=2, err_to_str=True, doc="全年执行数 B，可选整列")
 @xw.arg("weight", ndim=2, err_to_str=True, doc="预算执行分值，默认 10；可为一列")
@@ -311,6 +376,7 @@ def EXECSCORE(budget: Any, executed: Any, weight: Any = 10, decimals: Any = 2) -
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("total", ndim=2, err_to_str=True, doc="总额行（可选一整行：年初、A、B）")
 @xw.arg("*parts", ndim=2, err_to_str=True, doc="各资金来源行")
 @_safe
@@ -328,29 +394,32 @@ def FUNDCHECK(total: Any, *parts: Any) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("part", ndim=2, err_to_str=True, doc="部分数，可选整列")
 @xw.arg("total", ndim=2, err_to_str=True, doc="合计数（分母），可为单个单元格")
 @_percent_options
 @_safe
 def SHARE(part: Any, total: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """占比 = 部分 ÷ 合计，四舍五入。两者均为 0 返回空；合计为 0 而部分不为 0 返回 #DIV/0!。"""
-    return _ratio_column(share, part, total, decimals, as_percent)
+    return _ratio_column("share", part, total, decimals, as_percent)
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("current", ndim=2, err_to_str=True, doc="本年数，可选整列")
 @xw.arg("previous", ndim=2, err_to_str=True, doc="上年数，可选整列")
 @_percent_options
 @_safe
 def YOY(current: Any, previous: Any, decimals: Any = 2, as_percent: Any = True) -> Any:
     """增减率 = (本年 − 上年) ÷ 上年，正为增长、负为下降。上年为 0 而本年大于 0 按“增长100.00%”返回 1。"""
-    return _ratio_column(yoy, current, previous, decimals, as_percent)
+    return _ratio_column("yoy", current, previous, decimals, as_percent)
 
 
 # --- indicator values --------------------------------------------------------------------------------
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("value", ndim=2, err_to_str=True, doc="指标值或完成值，可选整列")
 @xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质（≥ ≤ ＝ 定性…）；无此列可填二级指标名（含“成本”则裸数按 ≤）")
 @_safe
@@ -360,6 +429,7 @@ def INDOP(value: Any, nature: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("value", ndim=2, err_to_str=True, doc="指标值或完成值，可选整列")
 @xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
 @_safe
@@ -369,6 +439,7 @@ def INDNUM(value: Any, unit: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("value", ndim=2, err_to_str=True, doc="指标值或完成值，可选整列")
 @xw.arg("unit", ndim=2, err_to_str=True, doc="度量单位列（可省略）")
 @_safe
@@ -378,6 +449,7 @@ def INDUNIT(value: Any, unit: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("target", ndim=2, err_to_str=True, doc="指标值（年度指标值），可选整列")
 @xw.arg("actual", ndim=2, err_to_str=True, doc="完成值（实际完成值），可选整列")
 @xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
@@ -389,6 +461,7 @@ def INDSTATUS(target: Any, actual: Any, nature: Any = None, unit: Any = None) ->
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("target", ndim=2, err_to_str=True, doc="指标值（年度指标值），可选整列")
 @xw.arg("actual", ndim=2, err_to_str=True, doc="完成值（实际完成值），可选整列")
 @xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
@@ -403,6 +476,7 @@ def INDMET(target: Any, actual: Any, nature: Any = None, unit: Any = None) -> An
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("target", ndim=2, err_to_str=True, doc="指标值，可选整列")
 @xw.arg("actual", ndim=2, err_to_str=True, doc="完成值，可选整列")
 @xw.arg("nature", ndim=2, err_to_str=True, doc="指标性质列（可省略）")
@@ -421,6 +495,7 @@ def INDRATE(target: Any, actual: Any, nature: Any = None, decimals: Any = 2, uni
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("weight", ndim=2, err_to_str=True, doc="分值，可选整列或单个分值")
 @xw.arg("target", ndim=2, err_to_str=True, doc="指标值，可选整列")
 @xw.arg("actual", ndim=2, err_to_str=True, doc="完成值，可选整列")
@@ -446,6 +521,7 @@ def INDSCORE(
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("weight", ndim=2, err_to_str=True, doc="分值，可选整列")
 @xw.arg("score", ndim=2, err_to_str=True, doc="得分，可选整列")
 @xw.arg("target", ndim=2, err_to_str=True, doc="指标值，可选整列")
@@ -473,6 +549,7 @@ def INDCHECK(
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("scores", ndim=2, err_to_str=True, doc="各指标得分区域")
 @xw.arg("budget_score", err_to_str=True, doc="预算执行得分（可省略）")
 @xw.arg("include_budget", doc="TRUE（默认）总分含预算执行得分（泸州、株洲）；FALSE 仅指标得分（贵州，满分 90）")
@@ -485,6 +562,7 @@ def PERFTOTAL(scores: Any, budget_score: Any = None, include_budget: Any = True)
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("weights", ndim=2, err_to_str=True, doc="各指标分值区域")
 @xw.arg("expected", doc="应有的分值合计，默认 90（指标部分）")
 @_safe
@@ -497,6 +575,7 @@ def WEIGHTCHECK(weights: Any, expected: Any = 90) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.ret(ErrorValues)
 @xw.arg("total", ndim=2, err_to_str=True, doc="百分制总分，可选整列")
 @xw.arg("thresholds", doc="等级分数线，默认 \"90,80,60\"")
 @xw.arg("labels", doc="等级名称，默认 \"优,良,中,差\"（比分数线多一个）")

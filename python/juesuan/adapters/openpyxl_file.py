@@ -1,262 +1,348 @@
-"""The file adapter: applies a plan to a *copy* of a workbook with openpyxl, and clears juesuan's marks.
+"""The file adapter: applies a plan to a *copy* of a workbook file, and clears juesuan's marks from one.
 
-The user's file is never written. Output goes to a temporary file beside the target and is moved into
-place only when complete, so an interrupted run leaves no half-written workbook. Before a cell is
-coloured its original fill (and comment) is recorded in a hidden sheet, which is what makes 清除标注
-exact - also on a file marked twice, or marked, saved and re-opened.
+An .xlsx/.xlsm is edited as a package (:mod:`.package`): every part the plan does not touch is copied unchanged,
+so charts, shapes, pivot tables, slicers, form controls and extensions all survive, and the copy is written in a
+fraction of the time a full load and save takes. Other formats (.xls, .xlsb, .ods) are first rebuilt as an
+.xlsx with openpyxl, carrying over what can be read (:mod:`.legacy`); what cannot is said (:func:`lost_content`).
+
+The user's file is never written. Output goes to a temporary file beside the target and is moved into place only
+when complete. Before a cell is coloured or given a note, its cell format and note are recorded in a hidden
+sheet, which is what makes 清除标注 exact - also on a file marked twice, or marked, saved in Excel and re-opened.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.workbook.workbook import Workbook as BookType
-from openpyxl.worksheet.worksheet import Worksheet
+from lxml import etree
 
-from ..grid import Grid
+from ..grid import a1, parse_a1
 from ..outputs import atomic_write, same_file
-from ..plan import COLORS, MARKS_HEADER, MARKS_SHEET, RESULTS_SHEET, Action, Plan, expand
-from ..read import InputError, _check_path, read_workbook
+from ..plan import (
+    KEPT_SHEETS,
+    MARKS_HEADER,
+    MARKS_SHEET,
+    Action,
+    MarkRecord,
+    Plan,
+    expand,
+    mark_row,
+    own_name,
+    read_mark_row,
+)
+from ..read import InputError, _check_path
+from .legacy import LEGACY_FORMATS, legacy_losses, rebuild_as_xlsx
+from .notes import Note, Notes
+from .own_sheets import OwnSheets
+from .package import WORKBOOK_TYPES, Package, PackageError
+from .results_xml import print_titles, results_sheet
+from .sheet_xml import Worksheet, shared_strings
+from .styles import Styles, interior_of
 
-__all__ = ["apply_plan", "cell_details", "clear_file", "clear_marks", "lost_content", "open_copy", "save_atomic"]
-
-AUTHOR = "juesuan"
+__all__ = ["Editor", "apply_plan", "apply_to_file", "clear_file", "lost_content", "sheet_details"]
 
 
-def open_copy(src: Path) -> BookType:
-    """The source workbook loaded for editing. ``.xls``/``.xlsb``/``.ods`` cannot be edited by openpyxl, so
-    their values (and merged cells) are rebuilt into a new ``.xlsx`` workbook instead."""
-    _check_path(src)
-    if src.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            return load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm", rich_text=True)
-        except Exception as exc:  # openpyxl raises many kinds of errors for damaged files
-            raise InputError(f"无法打开工作簿（文件损坏或不是 Excel 文件）：{src.name}（{exc}）") from exc
-    return _book_from_grids(read_workbook(src))
+class Editor:
+    """One workbook package being edited: its styles, sheets, notes and juesuan's own sheets."""
 
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        self.styles = Styles(package)
+        self.own = OwnSheets(package)
+        self._sheets: dict[str, Worksheet] = {}
+        self._notes: dict[str, Notes] = {}
+        self.formulas = False
 
-def _book_from_grids(grids: list[Grid]) -> BookType:
-    book = Workbook()
-    book.remove(book.active)
-    for grid in grids:
-        ws = book.create_sheet(grid.sheet[:31])
-        for r, row in enumerate(grid.values, 1):
-            for c, value in enumerate(row, 1):
+    def sheet(self, name: str) -> Worksheet:
+        if name not in self._sheets:
+            self._sheets[name] = Worksheet(self.package, self.package.sheet(name))
+        return self._sheets[name]
+
+    def notes(self, name: str) -> Notes:
+        if name not in self._notes:
+            self._notes[name] = Notes(self.package, self.sheet(name))
+        return self._notes[name]
+
+    def user_sheets(self) -> set[str]:
+        own = self.own.own()
+        return {ref.name for ref in self.package.sheets() if ref.name not in own}
+
+    # -------------------------------------------------------------- the record of original formats
+
+    def records(self) -> list[MarkRecord]:
+        """The hidden record of marked cells, as written by either adapter."""
+        ref = next((r for name, r in self.own.own().items() if own_name(name) == MARKS_SHEET), None)
+        if ref is None:
+            return []
+        rows = Worksheet(self.package, ref).texts(shared_strings(self.package))
+        return [m for m in map(read_mark_row, rows[1:]) if m is not None]
+
+    def _original(self, sheet: str, cell: str) -> MarkRecord:
+        ws = self.sheet(sheet)
+        r, c = parse_a1(cell)
+        index = ws.style(r, c)
+        fill = self.styles.fill_of(index)
+        note = self.notes(sheet).get(cell)
+        detail: dict[str, Any] = {"xf": index, "xf_xml": etree.tostring(self.styles.xf(index), encoding="unicode"),
+                                  "fill_xml": etree.tostring(fill, encoding="unicode")}
+        interior = interior_of(fill, self.styles.palette())
+        if interior is not None:  # the same fill in live Excel's terms: 清除标注 in Excel restores it too
+            detail["interior"] = interior
+        if note is not None:
+            detail.update({"comment_xml": note.comment_xml, "shape": note.shape})
+        return MarkRecord(sheet, cell, _solid_rgb(fill), note.text if note else None, note.author if note else None,
+                          note.size if note else None, detail)
+
+    # -------------------------------------------------------------- clearing
+
+    def clear(self) -> int:
+        """Give every recorded cell its format and note back, drop juesuan's sheets (but the record of the
+        users' 说明, :data:`~juesuan.plan.KEPT_SHEETS`); returns the cells restored."""
+        restored = 0
+        present = self.user_sheets()
+        for mark in self.records():
+            if mark.sheet not in present:
+                continue
+            ws = self.sheet(mark.sheet)
+            r, c = parse_a1(mark.cell)
+            detail = mark.detail
+            index = self.styles.restored(ws.style(r, c), detail.get("xf_xml"), detail.get("fill_xml"), detail.get("xf"),
+                                         mark.fill, detail.get("interior"))
+            ws.set_style(r, c, index)
+            if mark.note is not None or detail.get("comment_xml"):
+                note = Note(mark.note or "", mark.author or "", mark.size, detail.get("comment_xml"), detail.get("shape"))
+                self.notes(mark.sheet).restore(mark.cell, note)
+            else:
+                self.notes(mark.sheet).remove(mark.cell)
+            restored += 1
+        while own := [ref for name, ref in self.own.own().items() if own_name(name) not in KEPT_SHEETS]:
+            self.own.remove(own[0])
+        return restored
+
+    # -------------------------------------------------------------- applying
+
+    def _anchored(self, sheet: str, cell: str) -> str:
+        """A cell inside a merged area is shown by the area's first cell: that is the one to mark."""
+        r, c = parse_a1(cell)
+        for r1, c1, r2, c2 in self.sheet(sheet).merges:
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                return a1(r1, c1)
+        return cell
+
+    def apply(self, plan: Plan) -> None:
+        """Apply every action; the cells to be coloured or noted are recorded first."""
+        present = self.user_sheets()
+        missing = sorted({a.sheet for a in plan.actions if a.func != "writeResults"} - present)
+        if missing:
+            raise InputError(f"工作簿中没有工作表：{'、'.join(missing)}")
+        colours: dict[tuple[str, str], str] = {}
+        for action in plan.by_func("setRangeColor"):
+            for rect in action.cells:
+                colours.update({(action.sheet, self._anchored(action.sheet, c)): action.args[0] for c in expand(rect)})
+        notes: dict[tuple[str, str], list[str]] = {}
+        for action in plan.by_func("addNote"):
+            notes.setdefault((action.sheet, self._anchored(action.sheet, action.cells[0])), []).append(action.args[0])
+        records = self.records()
+        known = {(m.sheet, m.cell) for m in records}
+        records += [self._original(s, c) for s, c in sorted(set(colours) | set(notes)) if (s, c) not in known]
+
+        for action in plan.by_func("setValues"):
+            self._set_values(action)
+        for action in plan.by_func("setNumberFormat"):
+            ws = self.sheet(action.sheet)
+            for rect in action.cells:
+                for r, c in map(parse_a1, expand(rect)):
+                    ws.set_style(r, c, self.styles.with_number_format(ws.style(r, c), action.args[0]))
+        for (sheet, cell), colour in colours.items():
+            ws = self.sheet(sheet)
+            r, c = parse_a1(cell)
+            ws.set_style(r, c, self.styles.with_fill(ws.style(r, c), colour))
+        for (sheet, cell), texts in notes.items():
+            self.notes(sheet).put(cell, "\n\n".join(texts))
+        visible = 0
+        for action in plan.by_func("writeResults"):
+            self._write_sheet(action, index=None if action.hidden else visible)
+            visible += not action.hidden
+        if records and (colours or notes):
+            rows = [list(MARKS_HEADER)] + [mark_row(m) for m in records]
+            self._write_sheet(Action(func="writeResults", sheet=MARKS_SHEET, values=rows, hidden=True), index=None)
+
+    def _set_values(self, action: Action) -> None:
+        ws = self.sheet(action.sheet)
+        top, left = parse_a1(action.start or "A1")
+        for dr, row in enumerate(action.values or []):
+            for dc, value in enumerate(row):
                 if value is not None:
-                    ws.cell(r, c, value if isinstance(value, (int, float, str, bool)) else str(value))
-        for r1, c1, r2, c2 in grid.merged:
-            ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
-    return book
+                    ws.set_value(top + dr, left + dc, value)
+                    self.formulas |= isinstance(value, str) and value.startswith("=")
+
+    def _write_sheet(self, action: Action, index: int | None) -> None:
+        root = results_sheet(self.package, self.styles, action)
+        ref = self.own.replace(action.sheet, root, index=index, hidden=action.hidden)
+        if not action.hidden:
+            self.own.define("_xlnm.Print_Titles", print_titles(ref.name), ref.index)
+
+    # -------------------------------------------------------------- saving
+
+    def finish(self, suffix: str) -> None:
+        """Notes written back; the workbook's content type made to match the output's extension (an .xlsx
+        cannot carry macros, so a macro project is left out of one); formulas computed when opened."""
+        for notes in self._notes.values():
+            notes.finish()
+        package = self.package
+        package.drop_unused_default("vml")
+        main = WORKBOOK_TYPES[suffix]
+        if package.content_type(package.workbook_part) != main:
+            package.set_override(package.workbook_part, main)
+        if suffix == ".xlsx":
+            for rel, target in package.targets(package.workbook_part, "vbaProject"):
+                package.unrelate(package.workbook_part, rel.get("Id", ""))
+                package.remove(target)
+        if self.formulas:
+            wb = package.workbook(edit=True)
+            calc = wb.find(package.q("calcPr"))
+            if calc is None:
+                calc = etree.Element(package.q("calcPr"))
+                following = [e for e in wb if isinstance(e.tag, str) and etree.QName(e).localname in _AFTER_CALC]
+                if following:
+                    following[0].addprevious(calc)
+                else:
+                    wb.append(calc)
+            calc.set("fullCalcOnLoad", "1")
 
 
-def cell_details(book: BookType) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
-    """Per sheet: formula text and number format (other than General) of each 0-based cell. Filling needs
-    both - never overwrite a user's formula, show a filled fraction as a percentage only where the cell is
-    not formatted as one already - and reads them from the copy it edits anyway."""
-    out = {}
-    for ws in book.worksheets:
-        formulas, formats = {}, {}
-        for row in ws.iter_rows():
-            for cell in row:
-                pos = (cell.row - 1, cell.column - 1)
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    formulas[pos] = cell.value
-                if cell.number_format != "General":
-                    formats[pos] = cell.number_format
-        out[ws.title] = (formulas, formats)
-    return out
+_AFTER_CALC = {"oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+               "fileRecoveryPr", "webPublishObjects", "extLst"}
 
 
-def save_atomic(book: BookType, src: Path, out: Path) -> None:
-    """Save to ``out`` (never ``src``) through a temporary file and an atomic rename."""
+def _solid_rgb(fill: etree._Element) -> str | None:
+    pattern = next((e for e in fill if isinstance(e.tag, str) and etree.QName(e).localname == "patternFill"), None)
+    if pattern is None or pattern.get("patternType") != "solid":
+        return None
+    colour = next((e for e in pattern if isinstance(e.tag, str) and etree.QName(e).localname == "fgColor"), None)
+    rgb = colour.get("rgb") if colour is not None else None
+    return "#" + rgb[-6:].upper() if rgb and len(rgb) >= 6 else None
+
+
+# ------------------------------------------------------------------ entry points
+
+
+@contextmanager
+def _package(src: Path) -> Iterator[Package]:
+    """The source as an editable package: an .xlsx/.xlsm itself, other formats rebuilt as .xlsx first."""
+    _check_path(src)
+    if src.suffix.lower() in LEGACY_FORMATS:
+        with rebuild_as_xlsx(src) as rebuilt, Package(rebuilt) as package:
+            yield package
+        return
+    with Package(src) as package:
+        yield package
+
+
+def _output_suffix(src: Path, out: Path) -> str:
     if same_file(src, out):
         raise InputError("不能覆盖原文件：请用 --out 指定另一个文件名")
-    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+    suffix = out.suffix.lower()
+    if suffix not in WORKBOOK_TYPES:
         raise InputError(f"输出文件须为 .xlsx 或 .xlsm：{out.name}")
-    atomic_write(out, lambda tmp: book.save(tmp))
+    return suffix
 
 
-def _fill_of(cell) -> str:  # type: ignore[no-untyped-def]
-    fill = cell.fill
-    if fill is None or fill.fill_type != "solid" or not isinstance(fill.fgColor.rgb, str):
-        return ""
-    return fill.fgColor.rgb
-
-
-def _solid(rgb: str) -> PatternFill:
-    rgb = rgb.lstrip("#").upper()
-    return PatternFill(fill_type="solid", start_color=rgb if len(rgb) == 8 else "FF" + rgb, end_color=rgb if len(rgb) == 8 else "FF" + rgb)
-
-
-def _marks_sheet(book: BookType) -> Worksheet:
-    if MARKS_SHEET in book.sheetnames:
-        return book[MARKS_SHEET]
-    ws = book.create_sheet(MARKS_SHEET)
-    ws.append(MARKS_HEADER)
-    ws.sheet_state = "hidden"
-    return ws
-
-
-def clear_marks(book: BookType) -> int:
-    """Restore every recorded fill and comment, drop 审核结果 and the record; returns cells restored."""
-    restored = 0
-    if MARKS_SHEET in book.sheetnames:
-        marks = book[MARKS_SHEET]
-        for sheet, cell, fill, note in marks.iter_rows(min_row=2, values_only=True):
-            if sheet not in book.sheetnames or not cell:
-                continue
-            target = book[sheet][cell]
-            target.fill = _solid(fill) if fill else PatternFill(fill_type=None)
-            target.comment = Comment(note, AUTHOR) if note else None
-            restored += 1
-        book.remove(marks)
-    if RESULTS_SHEET in book.sheetnames:
-        book.remove(book[RESULTS_SHEET])
-    return restored
-
-
-def _remember(book: BookType, plan: Plan) -> None:
-    marks = _marks_sheet(book)
-    recorded = {(s, c) for s, c, *_ in marks.iter_rows(min_row=2, values_only=True)}
-    touched = plan.marked_cells()
-    for action in plan.by_func("addNote"):
-        touched.setdefault(action.sheet, set()).update(action.cells)
-    for sheet, cells in touched.items():
-        ws = book[sheet]
-        for address in sorted(cells):
-            if (sheet, address) not in recorded:
-                cell = ws[address]
-                marks.append([sheet, address, _fill_of(cell), cell.comment.text if cell.comment else None])
-
-
-def _write_results(book: BookType, action: Action) -> None:
-    if RESULTS_SHEET in book.sheetnames:
-        book.remove(book[RESULTS_SHEET])
-    ws = book.create_sheet(RESULTS_SHEET, 0)
-    for row in action.values or []:
-        ws.append(row)
-    bold = Font(bold=True)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = _solid("#D9E1F2")
-    colours = {severity.label: colour for severity, colour in COLORS.items()}
-    link_font = Font(color="FF0563C1", underline="single")
-    for i, target in enumerate(action.links, 2):
-        sheet, _, address = target.rpartition("!")
-        link = ws.cell(i, 5)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{address}", tooltip="转到该单元格")
-        link.font = link_font
-        severity = ws.cell(i, 2)
-        if severity.value in colours:
-            severity.fill = _solid(colours[severity.value])
-    widths = (6, 8, 9, 16, 8, 12, 12, 10, 60, 30, 30)
-    for col, width in zip(range(1, len(widths) + 1), widths):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-        lines = max(_wrapped_lines(str(row[8].value or ""), widths[8]), _wrapped_lines(str(row[9].value or ""), widths[9]))
-        ws.row_dimensions[row[0].row].height = 15 * lines
-    for col in (6, 7, 8):
-        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            cell.number_format = "#,##0.00"
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    if ws.max_row > 1:
-        ws.auto_filter.ref = ws.dimensions
-
-
-def _wrapped_lines(text: str, width: int) -> int:
-    """Lines a wrapped cell needs: CJK characters are about two column-width units wide."""
-    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, -(-units // max(width - 1, 1)))
-
-
-def apply_to_book(book: BookType, plan: Plan) -> None:
-    """Apply every action of the plan to an open openpyxl workbook (marks are remembered first)."""
-    missing = sorted({a.sheet for a in plan.actions if a.func != "writeResults"} - set(book.sheetnames))
-    if missing:
-        raise InputError(f"工作簿中没有工作表：{'、'.join(missing)}")
-    _remember(book, plan)
-    for action in plan.actions:
-        if action.func == "writeResults":
-            _write_results(book, action)
-            continue
-        ws = book[action.sheet]
-        if action.func == "setValues":
-            top = ws[action.start or "A1"]
-            for dr, row in enumerate(action.values or []):
-                for dc, value in enumerate(row):
-                    if value is not None:
-                        ws.cell(top.row + dr, top.column + dc, value)
-        elif action.func == "setRangeColor":
-            fill = _solid(action.args[0])
-            for rect in action.cells:
-                for address in expand(rect):
-                    ws[address].fill = fill
-        elif action.func == "setNumberFormat":
-            for rect in action.cells:
-                for address in expand(rect):
-                    ws[address].number_format = action.args[0]
-        elif action.func == "addNote":
-            comment = Comment(action.args[0], AUTHOR)
-            comment.width, comment.height = 360, 40 + 18 * action.args[0].count("\n") + 18 * (len(action.args[0]) // 30)
-            ws[action.cells[0]].comment = comment
-
-
-#: What openpyxl may drop when it rewrites a workbook: (label, part-name prefix, marker counted in those parts).
-_FRAGILE = [
-    ("图表", "xl/charts/chart", None),
-    ("图片", "xl/media/", None),
-    ("形状或文本框", "xl/drawings/drawing", b"<xdr:sp>"),
-    ("数据透视表", "xl/pivotTables/", None),
-    ("切片器", "xl/slicers/", None),
-]
-
-
-def _count(archive: zipfile.ZipFile, prefix: str, marker: bytes | None) -> int:
-    names = [n for n in archive.namelist() if n.startswith(prefix)]
-    return len(names) if marker is None else sum(archive.read(n).count(marker) for n in names)
-
-
-def lost_content(src: str | Path, out: str | Path) -> list[str]:
-    """What the source workbook had that the written copy lacks (openpyxl keeps charts and images but not
-    shapes, pivot tables …), so the user is told instead of finding out later. The original keeps them."""
-    src, out = Path(src), Path(out)
-    if src.suffix.lower() not in (".xlsx", ".xlsm"):
-        return []
-    with zipfile.ZipFile(src) as before, zipfile.ZipFile(out) as after:
-        return [
-            f"原文件中的{label}未能保留在输出文件中（原文件不受影响）"
-            for label, prefix, marker in _FRAGILE
-            if _count(after, prefix, marker) < _count(before, prefix, marker)
-        ]
+def _write(src: Path, out: Path, edit: Callable[[Editor], int]) -> int:
+    """Open ``src``, let ``edit`` change it, write the result to ``out`` atomically. Any failure to read or
+    write the package becomes one Chinese sentence (exit 2), never a traceback."""
+    suffix = _output_suffix(src, out)
+    try:
+        with _package(src) as package:
+            editor = Editor(package)
+            result = edit(editor)
+            editor.finish(suffix)
+            atomic_write(out, package.save)
+            return result
+    except PackageError as exc:
+        raise InputError(f"无法写出“{out.name}”：{exc}") from None
+    except (etree.Error, zipfile.BadZipFile, zlib.error, KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"无法写出“{out.name}”：工作簿结构有误（{type(exc).__name__}）") from None
 
 
 def apply_plan(src: str | Path, plan: Plan, out: str | Path) -> None:
     """Write a copy of ``src`` with the plan applied to ``out``; earlier juesuan marks are cleared first,
     so checking a marked copy again gives the same result."""
-    src, out = Path(src), Path(out)
-    book = open_copy(src)
-    clear_marks(book)
-    apply_to_book(book, plan)
-    save_atomic(book, src, out)
+
+    def edit(editor: Editor) -> int:
+        editor.clear()
+        editor.apply(plan)
+        return 0
+
+    _write(Path(src), Path(out), edit)
+
+
+def apply_to_file(src: str | Path, plan: Plan, out: str | Path) -> None:
+    """Write a copy of ``src`` with the plan added to whatever marks it has (filling)."""
+
+    def edit(editor: Editor) -> int:
+        editor.apply(plan)
+        return 0
+
+    _write(Path(src), Path(out), edit)
 
 
 def clear_file(src: str | Path, out: str | Path) -> int:
     """A copy of ``src`` without juesuan's marks; returns how many cells were restored."""
+    return _write(Path(src), Path(out), lambda editor: editor.clear())
+
+
+def sheet_details(src: str | Path) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
+    """Per sheet: formula text and number format (other than General) of each 0-based cell, read from the sheet
+    XML. Filling needs both - never overwrite a user's formula, show a filled fraction as a percentage only where
+    the cell is not formatted as one already."""
+    src = Path(src)
+    if src.suffix.lower() in LEGACY_FORMATS:
+        from .legacy import legacy_details
+
+        return legacy_details(src)
+    try:
+        with Package(src) as package:
+            styles = Styles(package)
+            return {ref.name: Worksheet(package, ref).details(styles) for ref in package.sheets()
+                    if package.exists(ref.part)}
+    except (PackageError, etree.Error, ValueError) as exc:
+        raise InputError(f"无法读取工作簿的公式与格式：{exc}") from None
+
+
+#: What may be left behind when a copy is written: (label, part-name prefix).
+_FRAGILE = [
+    ("图表", "xl/charts/chart"),
+    ("图片", "xl/media/"),
+    ("绘图（形状、文本框）", "xl/drawings/drawing"),
+    ("数据透视表", "xl/pivotTables/"),
+    ("切片器", "xl/slicers/"),
+    ("宏（VBA 工程）", "xl/vbaProject"),
+]
+
+
+def lost_content(src: str | Path, out: str | Path) -> list[str]:
+    """What the source workbook had that the written copy lacks, as sentences for the user (the original keeps
+    it): formatting a rebuilt .xls/.xlsb/.ods could not carry, or parts missing from an .xlsx/.xlsm copy (a
+    macro project, when an .xlsm is written as .xlsx)."""
     src, out = Path(src), Path(out)
-    book = open_copy(src)
-    restored = clear_marks(book)
-    save_atomic(book, src, out)
-    return restored
+    if src.suffix.lower() in LEGACY_FORMATS:
+        return legacy_losses(src)
+    try:
+        with zipfile.ZipFile(src) as before, zipfile.ZipFile(out) as after:
+            old, new = before.namelist(), after.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return []
+    lost = [label for label, prefix in _FRAGILE
+            if sum(n.startswith(prefix) for n in new) < sum(n.startswith(prefix) for n in old)]
+    return [f"原文件中的{label}未能保留在输出文件中（原文件不受影响）" + _why(label, out) for label in lost]
+
+
+def _why(label: str, out: Path) -> str:
+    return "：.xlsx 文件不能含宏，如需保留请用 .xlsm 作输出文件名" if label.startswith("宏") and out.suffix.lower() == ".xlsx" else ""
+

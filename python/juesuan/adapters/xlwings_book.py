@@ -20,15 +20,37 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import xlwings as xw
 from xlwings.utils import int_to_rgb, rgb_to_hex
 
-from ..grid import Grid, a1, col_letter, normalise_value, parse_a1
-from ..plan import MARKS_HEADER, MARKS_SHEET, RESULTS_HEADER, RESULTS_SHEET, Action, Plan, expand, rectangles
+from ..grid import Grid, a1, normalise_value, parse_a1
+from ..plan import (
+    AMOUNT_HEADERS,
+    COLORS,
+    KEPT_SHEETS,
+    MARKS_HEADER,
+    MARKS_SHEET,
+    OWN_MARKER,
+    RESULTS_HEADER,
+    RESULTS_SHEET,
+    SEVERITY_HEADER,
+    WRAPPED_HEADERS,
+    Action,
+    MarkRecord,
+    Plan,
+    column_width,
+    expand,
+    mark_row,
+    marker_value,
+    own_name,
+    read_mark_row,
+    rectangles,
+    runs,
+)
 
 __all__ = [
     "ApplyError",
@@ -39,6 +61,7 @@ __all__ = [
     "capabilities",
     "clear_marks",
     "limits",
+    "own_sheets",
     "read_grid",
     "read_grids",
     "read_marks",
@@ -51,10 +74,6 @@ ADDRESS_LIMIT = 255
 COLOR_MATRIX_LIMIT = 10_000
 #: COM ``Interior.ColorIndex`` of a cell without fill.
 XL_COLOR_INDEX_NONE = -4142
-#: Columns of 审核结果: the amounts (formatted as such), the link to the cell, the long message.
-AMOUNT_COLUMNS = ":".join(col_letter(RESULTS_HEADER.index(h)) for h in ("应为", "差额"))
-LINK_COLUMN = RESULTS_HEADER.index("单元格")
-MESSAGE_COLUMN = RESULTS_HEADER.index("问题")
 
 Key = tuple[str, str]  # (sheet, A1 address)
 
@@ -91,10 +110,16 @@ def limits(caps: Capabilities) -> list[str]:
 
 @dataclass(frozen=True)
 class Mark:
-    """One marked cell's state before juesuan touched it: fill ``#RRGGBB`` (``None`` = no fill) and note."""
+    """One marked cell's state before juesuan touched it: fill ``#RRGGBB`` (``None`` = no fill, or one only
+    ``detail`` describes), note text, the note's author and box size (points), and ``detail``: the exact
+    interior as desktop Excel reports it (``{"interior": {...}}``: pattern, colours, theme colours, tints,
+    gradient stops), or the file adapter's record of the cell format."""
 
     fill: str | None
     note: str | None
+    author: str | None = None
+    size: tuple[float, float] | None = None
+    detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -164,39 +189,49 @@ def _sheet(book: xw.Book, name: str) -> xw.Sheet | None:
     return next((s for s in book.sheets if s.name == name), None)
 
 
-def _text(value: Any) -> str | None:
-    """A cell of the record read back as text (Excel may hand back a sheet called 2023 as 2023.0)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def own_sheets(book: xw.Book) -> dict[str, xw.Sheet]:
+    """juesuan's own sheets by name: those carrying the hidden sheet-level name :data:`~juesuan.plan.OWN_MARKER`
+    with their own name as its value (a user's sheet called 审核结果 has none; a copy the user made of ours has
+    another name). One pass over the workbook's names."""
+    present = {s.name: s for s in book.sheets}
+    out = {}
+    for name in book.names:
+        scope, _, local = name.name.rpartition("!")
+        if len(scope) > 1 and scope[0] == scope[-1] == "'":
+            scope = scope[1:-1].replace("''", "'")
+        if local == OWN_MARKER and scope in present and name.refers_to == "=" + marker_value(scope):
+            out[scope] = present[scope]
+    return out
 
 
-def _normal_fill(value: str | None) -> str | None:
-    """``#RRGGBB`` from what either adapter recorded (``#FFC7CE``, openpyxl's ``FFFFC7CE``, or empty)."""
-    if not value:
-        return None
-    return "#" + value.lstrip("#")[-6:].upper()
+def _own_sheet(book: xw.Book, wanted: str) -> xw.Sheet | None:
+    return next((sheet for name, sheet in own_sheets(book).items() if own_name(name) == wanted), None)
 
 
 def read_marks(book: xw.Book) -> dict[Key, Mark]:
-    """The hidden record: for every cell juesuan has marked, its fill and note from before."""
-    sheet = _sheet(book, MARKS_SHEET)
+    """The hidden record: for every cell juesuan has marked, its fill and note from before (written by this
+    adapter or by the file adapter: the same columns)."""
+    sheet = _own_sheet(book, MARKS_SHEET)
     if sheet is None:
         return {}
     rows = sheet.used_range.options(ndim=2).value or []
     marks = {}
-    for row in rows[1:]:
-        name, cell, fill, note = (_text(v) for v in (list(row) + [None] * 4)[:4])
-        if name and cell:
-            marks[(name, cell.upper())] = Mark(_normal_fill(fill), note)
+    for record in map(read_mark_row, rows[1:]):
+        if record is not None:
+            marks[(record.sheet, record.cell)] = Mark(record.fill, record.note, record.author, record.size, record.detail)
     return marks
 
 
+#: Interior properties that together say exactly how a cell is filled (COM names).
+INTERIOR = ("Pattern", "Color", "PatternColor", "ThemeColor", "TintAndShade", "PatternThemeColor", "PatternTintAndShade")
+XL_PATTERN_SOLID = 1
+XL_GRADIENTS = (4000, 4001)  # xlPatternLinearGradient, xlPatternRectangularGradient
+
+
 def _current_marks(book: xw.Book, keys: Iterable[Key], caps: Capabilities) -> dict[Key, Mark]:
-    """Fill and note of cells about to be marked for the first time. Fills are read per rectangle
-    (one call each) and cell by cell only where a rectangle's fills differ."""
+    """Fill and note of cells about to be marked for the first time. Fills are read per union chunk (one call
+    when none of its cells has a fill), per rectangle, and cell by cell only where a rectangle's fills differ;
+    notes are read once per sheet, from the sheet's own list of comments."""
     by_sheet: dict[str, list[str]] = defaultdict(list)
     for sheet, cell in keys:
         by_sheet[sheet].append(cell)
@@ -206,25 +241,150 @@ def _current_marks(book: xw.Book, keys: Iterable[Key], caps: Capabilities) -> di
             out.update({(name, c): Mark(None, None) for c in cells})
             continue
         sheet = book.sheets[name]
-        fills: dict[str, str | None] = {}
-        for rect in rectangles(parse_a1(c) for c in cells):
-            fills.update(_read_fills(sheet, rect))
+        fills: dict[str, dict[str, Any] | None] = {}
+        for chunk in union_chunks(rectangles(parse_a1(c) for c in cells)):
+            fills.update(_read_fills(sheet, chunk))
+        notes = _read_notes(sheet)
         for cell in cells:
-            note = sheet.range(cell).note
-            out[(name, cell)] = Mark(fills[cell], note.text if note is not None else None)
+            interior = fills[cell]
+            text, author, size = notes.get(cell, (None, None, None))
+            out[(name, cell)] = Mark(_portable(interior), text, author, size, {"interior": interior} if interior else {})
     return out
 
 
-def _read_fills(sheet: xw.Sheet, rect: str) -> dict[str, str | None]:
-    interior = sheet.range(rect).api.Interior
+def _read_fills(sheet: xw.Sheet, address: str) -> dict[str, dict[str, Any] | None]:
+    """Each cell's interior (``None`` = no fill) for a rectangle or a union of them: one call when the cells
+    agree, split up where COM reports Null (cells differ)."""
+    interior = sheet.range(address).api.Interior
     index = interior.ColorIndex
-    if index is None and ":" in rect:  # COM reports Null for a range whose cells differ
-        out: dict[str, str | None] = {}
-        for cell in expand(rect):
+    if index is None and ("," in address or ":" in address):
+        out: dict[str, dict[str, Any] | None] = {}
+        for part in address.split(",") if "," in address else expand(address):
+            out.update(_read_fills(sheet, part))
+        return out
+    cells = [c for rect in address.split(",") for c in expand(rect)]
+    if index == XL_COLOR_INDEX_NONE:
+        return dict.fromkeys(cells, None)
+    details = _interior(interior)
+    if any(v is None for k, v in details.items() if k != "Gradient") and len(cells) > 1:
+        out = {}
+        for cell in cells:
             out.update(_read_fills(sheet, cell))
         return out
-    fill = None if index == XL_COLOR_INDEX_NONE else rgb_to_hex(*int_to_rgb(interior.Color)).upper()
-    return dict.fromkeys(expand(rect), fill)
+    return dict.fromkeys(cells, details)
+
+
+def _get(obj: Any, name: str) -> Any:
+    """A COM property, ``None`` where Excel has none to give (ThemeColor of a plain RGB colour raises)."""
+    try:
+        return getattr(obj, name)
+    except Exception:  # COM raises its own error types for properties that do not apply
+        return None
+
+
+def _interior(interior: Any) -> dict[str, Any]:
+    details = {name: _get(interior, name) for name in INTERIOR}
+    if details["Pattern"] in XL_GRADIENTS:
+        gradient = interior.Gradient
+        stops = gradient.ColorStops
+        details["Gradient"] = {
+            "Degree": _get(gradient, "Degree"),
+            **{side: _get(gradient, side) for side in ("RectangleLeft", "RectangleRight", "RectangleTop", "RectangleBottom")},
+            "Stops": [{k: _get(stop, k) for k in ("Position", "Color", "ThemeColor", "TintAndShade")}
+                      for stop in (stops.Item(i) for i in range(1, stops.Count + 1))],
+        }
+    return details
+
+
+def _portable(interior: dict[str, Any] | None) -> str | None:
+    """The ``#RRGGBB`` another adapter can restore: the colour of a solid fill."""
+    if not interior or interior.get("Pattern") != XL_PATTERN_SOLID or interior.get("Color") is None:
+        return None
+    return rgb_to_hex(*int_to_rgb(int(interior["Color"]))).upper()
+
+
+def _plain(interior: dict[str, Any]) -> bool:
+    """A solid RGB fill, which the portable colour restores exactly."""
+    return _portable(interior) is not None and interior.get("ThemeColor") is None and not interior.get("TintAndShade")
+
+
+def _read_notes(sheet: xw.Sheet) -> dict[str, tuple[str, str, tuple[float, float]]]:
+    """Every note of a sheet with its author and box size, in one pass over the sheet's comments."""
+    out = {}
+    comments = sheet.api.Comments
+    for i in range(1, comments.Count + 1):
+        comment = comments.Item(i)
+        shape = comment.Shape
+        out[comment.Parent.Address.replace("$", "")] = (comment.Text(), comment.Author, (shape.Width, shape.Height))
+    return out
+
+
+def _restore_interiors(book: xw.Book, marks: dict[Key, Mark]) -> None:
+    """Put back the exact interiors desktop Excel recorded (patterns, theme colours, gradients): after the
+    plain colours, once per group of cells that had the same interior."""
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    details: dict[str, dict[str, Any]] = {}
+    for (sheet, cell), mark in marks.items():
+        interior = mark.detail.get("interior")
+        if interior and not _plain(interior):
+            key = repr(sorted(interior.items()))
+            details[key] = interior
+            groups[(sheet, key)].append(parse_a1(cell))
+    for (sheet, key), cells in groups.items():
+        for chunk in union_chunks(rectangles(cells)):
+            _set_interior(book.sheets[sheet].range(chunk).api.Interior, details[key])
+
+
+def _set_interior(interior: Any, details: dict[str, Any]) -> None:
+    pattern = details.get("Pattern")
+    gradient = details.get("Gradient")
+    if pattern in XL_GRADIENTS and gradient:
+        interior.Pattern = pattern
+        target = interior.Gradient
+        for name in ("Degree", "RectangleLeft", "RectangleRight", "RectangleTop", "RectangleBottom"):
+            if gradient.get(name) is not None:
+                setattr(target, name, gradient[name])
+        target.ColorStops.Clear()
+        for stop in gradient["Stops"]:
+            added = target.ColorStops.Add(stop["Position"])
+            _set_colour(added, "", stop)
+        return
+    _set_colour(interior, "", details)
+    _set_colour(interior, "Pattern", details)
+    if pattern is not None:
+        interior.Pattern = pattern
+
+
+def _set_colour(target: Any, prefix: str, details: dict[str, Any]) -> None:
+    """``Color``/``ThemeColor`` and ``TintAndShade`` (or their ``Pattern`` twins), theme colour first."""
+    theme, colour, tint = (details.get(prefix + n) for n in ("ThemeColor", "Color", "TintAndShade"))
+    if theme is not None:
+        setattr(target, prefix + "ThemeColor", theme)
+    elif colour is not None:
+        setattr(target, prefix + "Color", colour)
+    if tint is not None:
+        setattr(target, prefix + "TintAndShade", tint)
+
+
+def _restore_note(book: xw.Book, sheet: xw.Sheet, cell: str, mark: Mark) -> None:
+    """The note as it was: text, author (Excel takes it from the user name when a note is added, so that is
+    lent for the moment) and box size."""
+    target = sheet.range(cell)
+    if target.note is not None:
+        target.note.delete()
+    if not mark.note:
+        return
+    user = book.app.api.UserName if mark.author else None
+    try:
+        if mark.author:
+            book.app.api.UserName = mark.author
+        target.add_note(mark.note)
+    finally:
+        if mark.author:
+            book.app.api.UserName = user
+    if mark.size:
+        shape = target.note.api.Shape
+        shape.Width, shape.Height = mark.size
 
 
 # --- applying ---------------------------------------------------------------------------------------------
@@ -266,10 +426,14 @@ def _colour(sheet: xw.Sheet, fills: dict[str, str | None], caps: Capabilities) -
         sheet.range(f"{a1(top, c1)}:{a1(bottom, c2)}").set_colors(matrix)
 
 
-def _set_note(sheet: xw.Sheet, cell: str, text: str | None) -> None:
+def _set_note(sheet: xw.Sheet, cell: str, text: str | None, had_note: bool | None = None) -> None:
+    """Replace a cell's note (Excel adds notes one cell at a time). ``had_note``, known from one pass over the
+    sheet's notes (:func:`_read_notes`), saves reading the cell first; ``None`` asks the cell."""
     target = sheet.range(cell)
-    if target.note is not None:
-        target.note.delete()
+    if had_note is None:
+        had_note = target.note is not None
+    if had_note:
+        target.api.ClearComments()
     if text:
         target.add_note(text)
 
@@ -280,21 +444,42 @@ def _as_text(value: Any) -> Any:
     return "'" + value if isinstance(value, str) else value
 
 
-def _ensure_sheet(book: xw.Book, name: str, *, first: bool = False, hidden: bool = False) -> xw.Sheet:
-    sheet = _sheet(book, name)
+def _ensure_own_sheet(book: xw.Book, wanted: str, *, first: bool = False, hidden: bool = False,
+                      after: xw.Sheet | None = None) -> xw.Sheet:
+    """Our sheet called ``wanted``, emptied, or a new one, marked as ours: the first sheet, or right ``after``
+    another, or the last. When the user has a sheet of that name ours gets a number (审核结果（2）): a sheet of the
+    user's is never cleared."""
+    sheet = _own_sheet(book, wanted)
     if sheet is not None:
         sheet.clear()
         return sheet
-    sheet = book.sheets.add(name, before=book.sheets[0]) if first else book.sheets.add(name, after=book.sheets[-1])
+    taken = {s.name.casefold() for s in book.sheets}
+    name, n = wanted, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{wanted}（{n}）"
+    if first:
+        sheet = book.sheets.add(name, before=book.sheets[0])
+    else:
+        sheet = book.sheets.add(name, after=after if after is not None else book.sheets[-1])
+    marker = sheet.names.add(OWN_MARKER, "=" + marker_value(name))
+    if capabilities(book).read_formats:
+        marker.api.Visible = False
     if hidden:
         sheet.visible = False
     return sheet
 
 
+def _record_value(value: str) -> str | None:
+    return _as_text(value) if value else None
+
+
 def _write_marks(book: xw.Book, marks: dict[Key, Mark]) -> None:
-    sheet = _ensure_sheet(book, MARKS_SHEET, hidden=True)
-    rows = [list(MARKS_HEADER)] + [[s, c, m.fill, m.note] for (s, c), m in sorted(marks.items())]
-    sheet.range("A1").value = [[_as_text(v) for v in row] for row in rows]
+    sheet = _ensure_own_sheet(book, MARKS_SHEET, hidden=True)
+    rows = [list(MARKS_HEADER)] + [
+        mark_row(MarkRecord(s, c, m.fill, m.note, m.author, m.size, m.detail)) for (s, c), m in sorted(marks.items())
+    ]
+    sheet.range("A1").value = [[_record_value(v) for v in row] for row in rows]
 
 
 def _link_formula(target: str, text: str) -> str:
@@ -303,20 +488,54 @@ def _link_formula(target: str, text: str) -> str:
     return f'=HYPERLINK("#\'{quoted}\'!{cell}","{text}")'
 
 
+def _column_runs(header: list[Any], names: Iterable[str]) -> list[tuple[int, int]]:
+    """Stretches of neighbouring columns whose headers are among ``names`` (one call formats each)."""
+    return runs([c for c, h in enumerate(header) if h in names])
+
+
 def _write_results(book: xw.Book, action: Action) -> None:
-    """审核结果 as one block; the 单元格 column holds HYPERLINK formulas, so the links come in the same write."""
-    sheet = _ensure_sheet(book, RESULTS_SHEET, first=True)
+    """A sheet of ours (``action.sheet``: 审核结果, 说明核对 …) as one block; the link column holds HYPERLINK
+    formulas, so the links come in the same write. Visible sheets get the 审核结果 look: bold header, columns
+    sized by header name, amounts as #,##0.00, wrapped long texts, severity cells coloured by severity, and in
+    desktop Excel a filter and a frozen header row."""
+    results = _own_sheet(book, RESULTS_SHEET) if action.sheet != RESULTS_SHEET else None
+    sheet = _ensure_own_sheet(book, action.sheet, first=not action.hidden and results is None, hidden=action.hidden,
+                              after=results)
     header, *rows = action.values or [list(RESULTS_HEADER)]
+    link = action.link_column if action.link_column is not None else (
+        header.index("单元格") if "单元格" in header else None)
     block = [[_as_text(v) for v in header]]
-    for row, target in zip(rows, action.links, strict=True):
+    for i, row in enumerate(rows):
         cells = [_as_text(v) for v in row]
-        cells[LINK_COLUMN] = _link_formula(target, str(row[LINK_COLUMN]))
+        if link is not None and i < len(action.links) and link < len(row):
+            cells[link] = _link_formula(action.links[i], str(row[link]))
         block.append(cells)
     sheet.range("A1").value = block
+    if action.hidden or not header:
+        return
     sheet.range((1, 1), (1, len(header))).font.bold = True
-    sheet.range(AMOUNT_COLUMNS).number_format = "#,##0.00"
-    sheet.autofit("c")
-    sheet.range((1, MESSAGE_COLUMN + 1)).column_width = 60
+    last = max(len(block), 2)
+    for c1, c2 in _column_runs(header, AMOUNT_HEADERS):
+        sheet.range((2, c1 + 1), (last, c2 + 1)).number_format = "#,##0.00"
+    sheet.autofit("c")  # short columns fit their content; the long texts get their width by header name
+    for c1, c2 in _column_runs(header, WRAPPED_HEADERS):
+        sheet.range((1, c1 + 1), (last, c2 + 1)).wrap_text = True
+    widths = {c: column_width(header[c]) for c1, c2 in _column_runs(header, WRAPPED_HEADERS) for c in range(c1, c2 + 1)}
+    for width in sorted(set(widths.values())):
+        for c1, c2 in runs(sorted(c for c, w in widths.items() if w == width)):
+            sheet.range((1, c1 + 1), (1, c2 + 1)).column_width = width
+    if SEVERITY_HEADER in header:
+        c = header.index(SEVERITY_HEADER)
+        colours = {s.label: colour for s, colour in COLORS.items()}
+        fills = {a1(r, c): colours[row[c]] for r, row in enumerate(rows, 1) if c < len(row) and row[c] in colours}
+        if fills:
+            _colour(sheet, fills, capabilities(book))
+    if capabilities(book).read_formats:  # desktop Excel: a filter on the header, the header row frozen
+        sheet.range((1, 1), (last, len(header))).api.AutoFilter(1)
+        sheet.activate()  # freezing works on the active window; apply_plan goes back to the user's sheet
+        window = book.app.api.ActiveWindow
+        window.SplitColumn, window.SplitRow = 0, 1
+        window.FreezePanes = True
 
 
 def _plan_fills(plan: Plan) -> dict[Key, str]:
@@ -367,10 +586,12 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
         for sheet, cells in fills.items():
             _colour(book.sheets[sheet], cells, caps)
         if caps.read_formats:
+            _restore_interiors(book, {k: records[k] for k in stale})
             for sheet, cell in sorted(stale):
-                _set_note(book.sheets[sheet], cell, records[(sheet, cell)].note)
+                _restore_note(book, book.sheets[sheet], cell, records[(sheet, cell)])
+            noted = {sheet: set(_read_notes(book.sheets[sheet])) for sheet in {s for s, _ in notes}}
             for (sheet, cell), text in sorted(notes.items()):
-                _set_note(book.sheets[sheet], cell, text)
+                _set_note(book.sheets[sheet], cell, text, cell in noted[sheet])
         if stale:
             _write_marks(book, kept)
         for action in plan.by_func("writeResults"):
@@ -385,22 +606,24 @@ def apply_plan(book: xw.Book, plan: Plan, *, scope: set[str] | None = None) -> A
 
 
 def clear_marks(book: xw.Book) -> int:
-    """Restore every recorded fill (and, where the engine can, note); drop 审核结果 and the record.
+    """Restore every recorded fill - exactly, where desktop Excel recorded the interior - and, where the engine
+    can, the whole note (text, author, size); drop juesuan's own sheets (never a user's sheet of the same name).
     Returns the number of cells restored; values are never touched."""
     caps = capabilities(book)
     records = read_marks(book)
-    present = {s.name for s in book.sheets}
+    own = own_sheets(book)
+    present = {s.name for s in book.sheets} - set(own)
     fills: dict[str, dict[str, str | None]] = defaultdict(dict)
-    for (sheet, cell), mark in records.items():
-        if sheet in present:
-            fills[sheet][cell] = mark.fill
+    kept = {key: mark for key, mark in records.items() if key[0] in present}
+    for (sheet, cell), mark in kept.items():
+        fills[sheet][cell] = mark.fill
     for sheet, cells in fills.items():
         _colour(book.sheets[sheet], cells, caps)
-        if caps.read_formats:
-            for cell in sorted(cells):
-                _set_note(book.sheets[sheet], cell, records[(sheet, cell)].note)
-    for name in (MARKS_SHEET, RESULTS_SHEET):
-        sheet = _sheet(book, name)
-        if sheet is not None:
+    if caps.read_formats:
+        _restore_interiors(book, kept)
+        for (sheet, cell), mark in sorted(kept.items()):
+            _restore_note(book, book.sheets[sheet], cell, mark)
+    for name, sheet in own.items():
+        if own_name(name) not in KEPT_SHEETS:  # the users' 说明 are no marks
             sheet.delete()
-    return sum(len(cells) for cells in fills.values())
+    return len(kept)

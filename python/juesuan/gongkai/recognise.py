@@ -330,7 +330,19 @@ def _code_table(index: SheetIndex, start: _Start) -> tuple[Table, int]:
     lines: list[Line] = []
     notes: list[str] = []
     end = grid.n_rows - 1
+    values = grid.values
+    code_col, name_col, anchor, split = group.cols[0], group.name_col, group.anchor, group.split
     for r in range(header.bottom + 1, grid.n_rows):
+        row = values[r]
+        if not split:  # the common row: a whole code typed as text or a number, its name beside it
+            raw = row[code_col] if code_col < len(row) else None
+            kind = type(raw)
+            code = raw if kind is str else str(int(raw)) if (kind is float and raw.is_integer()) or kind is int else ""  # type: ignore[union-attr]
+            if len(code) in (3, 5, 7) and code.isascii() and code.isdigit():
+                name = row[name_col] if name_col is not None and name_col < len(row) else None
+                lines.append(Line(code, "" if name is None else str(name).strip(), _LEVELS[len(code)], r, block, 0, code,
+                                  None, anchor, name_col))
+                continue
         code, name = reader.code(r)
         if code and code[0].isdigit() and _CODE.match(code):
             found = reader.line(r, code, name, block)
@@ -547,39 +559,34 @@ def _finish(index: SheetIndex, start: _Start, header: HeaderBlock, blocks: list[
     table = Table(start.kind, index.grid, start.title, start.cell, _unit(index, start.cell[0], header.top), 2, blocks, lines,
                   header, notes)
     _read_amounts(table)
-    _count_leaves(table)
     return table
 
 
 def _read_amounts(table: Table) -> None:
-    """Every amount column read once into exact integers; reading problems kept as issues of their cells."""
+    """Every amount column read once into exact integers, block by block; reading problems kept as issues of
+    their cells."""
     values = table.grid.values
     scales: dict[str, int] = {}
-    for key in table.columns:
-        raw: list[object] = []
-        cells: list[tuple[int, int] | None] = []
-        for line in table.lines:
-            col = line.block.columns.get(key)
-            row = values[line.row] if line.row < len(values) else ()
-            raw.append(row[col] if col is not None and col < len(row) else None)
-            cells.append((line.row, col) if col is not None else None)
-        units, scale, issues = read_units(raw)
-        table.units[key] = units
-        scales[key] = scale
-        for code, i, value, number in issues:
-            pos = cells[i]
-            if pos is not None:
-                table.issues.append((code, pos, value, number))
+    units_of: dict[str, list[int]] = {key: [0] * len(table.lines) for key in table.columns}
+    for block in table.blocks:
+        mine = [ln for ln in table.lines if ln.block is block] if len(table.blocks) > 1 else table.lines
+        rows = [values[ln.row] for ln in mine]
+        for key, col in block.columns.items():
+            units, scale, issues = read_units([row[col] if col < len(row) else None for row in rows])
+            if scale != scales.setdefault(key, scale):
+                top = max(scale, scales[key])
+                units_of[key] = rescale(units_of[key], scales[key], top)
+                units = rescale(units, scale, top)
+                scales[key] = top
+            target = units_of[key]
+            if mine is table.lines:
+                units_of[key] = units
+            else:
+                for line, unit in zip(mine, units):
+                    target[line.index] = unit
+            table.issues += [(code, (mine[i].row, col), raw, number) for code, i, raw, number in issues]
     table.scale = max(scales.values(), default=6)
-    for key, scale in scales.items():
-        table.units[key] = rescale(table.units[key], scale, table.scale)
-
-
-def _count_leaves(table: Table) -> None:
-    """How many leaf lines sit under each line (whatever their values): a fixed measure kept on the line."""
-    kids = table.children
-    for i in sorted(kids, key=lambda i: -len(table.lines[i].code or "")):
-        table.lines[i].leaves = sum(table.lines[k].leaves for k in kids[i]) or 1
+    table.units = {key: rescale(units, scales.get(key, table.scale), table.scale) for key, units in units_of.items()}
 
 
 PARSERS: dict[str, Callable[[SheetIndex, _Start], tuple[Table, int]]] = {

@@ -58,10 +58,10 @@ class Block:
     name_col: int | None = None
     lineno_col: int | None = None
     numbers: dict[str, int] = field(default_factory=dict)
+    side: str = field(init=False)
 
-    @property
-    def side(self) -> str:
-        return self.name if self.name in ("I", "E") else ""
+    def __post_init__(self) -> None:
+        self.side = self.name if self.name in ("I", "E") else ""
 
 
 @dataclass(slots=True, eq=False)
@@ -83,7 +83,6 @@ class Line:
     lineno: int | None = None
     anchor_col: int = 0
     name_col: int | None = None
-    leaves: int = 1
 
     @property
     def side(self) -> str:
@@ -185,20 +184,23 @@ class Table:
         the same block - 公开06's 人员经费 and 公用经费 apart), a 类 under its block's 合计 line. The class lines of
         公开01/04 stand alone."""
         parent = [-1] * len(self.lines)
-        by_code: dict[tuple[str, str], int] = {}
+        by_code: dict[str, dict[str, int]] = {}
         totals: dict[str, int] = {}
+        coded: list[tuple[int, dict[str, int], str]] = []
         for line in self.lines:
-            if line.code and not line.side:
-                by_code.setdefault((line.block.name, line.code), line.index)
-            elif line.level == "合计":
-                totals.setdefault(line.block.name, line.index)
-        for line in self.lines:
-            if not line.code or line.side:
+            code, block = line.code, line.block.name
+            if block == "I" or block == "E":
                 continue
-            if len(line.code) > 3:
-                parent[line.index] = by_code.get((line.block.name, line.code[:-2]), -1)
-            else:
-                parent[line.index] = totals.get(line.block.name, -1)
+            if code:
+                codes = by_code.get(block)
+                if codes is None:
+                    codes = by_code[block] = {}
+                codes.setdefault(code, line.index)
+                coded.append((line.index, codes, code))
+            elif line.level == "合计":
+                totals.setdefault(block, line.index)
+        for index, codes, code in coded:
+            parent[index] = codes.get(code[:-2], -1) if len(code) > 3 else totals.get(self.lines[index].block.name, -1)
         return parent
 
     @cached_property

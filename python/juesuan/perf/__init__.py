@@ -1,10 +1,10 @@
-"""绩效自评: value grammar, completion, scoring profiles, recognition of the tables, checks and fills."""
+"""绩效自评 and 绩效目标表: value grammar, completion, scoring profiles, recognition of the tables, checks and fills."""
 
 from .checks import RULES, check_perf, check_table
-from .fill import plan_fill
+from .fill import FillPlan, plan_fill
 from .indicator import *  # noqa: F403
 from .indicator import __all__ as _indicator_all
-from .model import DEPT, PROJECT, PerfTable
+from .model import DEPT, PROJECT, TARGET_DEPT, TARGET_PROJECT, PerfTable
 from .profile import *  # noqa: F403
 from .profile import __all__ as _profile_all
 from .recognise import recognise_perf
@@ -13,5 +13,6 @@ from .scoring import __all__ as _scoring_all
 
 __all__ = [
     *_indicator_all, *_profile_all, *_scoring_all,
-    "DEPT", "PROJECT", "PerfTable", "RULES", "check_perf", "check_table", "plan_fill", "recognise_perf",
+    "DEPT", "PROJECT", "TARGET_DEPT", "TARGET_PROJECT", "FillPlan", "PerfTable", "RULES", "check_perf", "check_table",
+    "plan_fill", "recognise_perf",
 ]

@@ -114,6 +114,31 @@ RULES: Mapping[str, PerfRule] = MappingProxyType({rule.id: rule for rule in (
              message="指标“{name}”（{target_text} / {actual_text}）超出上限按本模板做法记 0 分；按比例计分为 {expected}"),
     PerfRule(id="P-IND-DATE", severity=_I, name="完成日期早于指标年度",
              message="指标“{name}”的完成值“{actual_text}”早于指标值“{target_text}”所在年度，请核实是否笔误"),
+    PerfRule(id="P-IND-RATE", severity=_E, name="完成率",
+             message="指标“{name}”完成率应为 {formula} = {expected}%，实为 {actual}%"),
+    # layout and profile
+    PerfRule(id="P-LAYOUT-ORDER", severity=_E, name="表头顺序与数据不符",
+             message="表头“{printed}”的顺序与数据不符：各行“{first}”栏填的是{first_holds}，“{second}”栏填的是{second_holds}；"
+                     "已按数据核对，请改正表头"),
+    PerfRule(id="P-PROFILE-INFERRED", severity=_I, name="评分口径按数字推断",
+             message="表样不属于已知模板，评分口径按表中数字推断：{note}"),
+    # 绩效目标表
+    PerfRule(id="P-TGT-FUND-SUM", severity=_E, name="目标表资金总额",
+             message="资金总额应等于基本支出 + 项目支出 = {expected}，实为 {actual}"),
+    PerfRule(id="P-TGT-UNIT", severity=_W, name="目标表金额单位",
+             message="“{label}”金额 {amount} {problem}"),
+    PerfRule(id="P-TGT-VALUE-MISSING", severity=_E, name="目标表未填指标值",
+             message="指标“{name}”未填指标值"),
+    PerfRule(id="P-TGT-VALUE-COMPOUND", severity=_W, name="目标表复合指标值",
+             message="指标“{name}”的指标值“{target_text}”含多个数值或文字说明，无法自动核对完成情况，请拆分或人工确认"),
+    PerfRule(id="P-TGT-VALUE-RATIO", severity=_I, name="目标表指标值未写单位",
+             message="指标“{name}”的指标值“{target_text}”未写单位，按比例理解为 {percent}%"),
+    PerfRule(id="P-TGT-GROUP-MISSING", severity=_W, name="目标表缺少一级指标",
+             message="绩效目标表缺少一级指标“{group}”"),
+    PerfRule(id="P-TGT-LEVEL2-MISSING", severity=_W, name="目标表指标缺二级指标",
+             message="指标“{name}”没有所属的二级指标"),
+    PerfRule(id="P-TGT-FORMULA-INVERTED", severity=_W, name="计算公式分子分母颠倒",
+             message="指标“{name}”的计算公式“{formula}”以“{numerator}”除以“{denominator}”，比率应为实际数 ÷ 应有数，疑似分子分母颠倒"),
     # 自评结论 / 评价结论
     PerfRule(id="P-CONCL-RATE", severity=_W, name="结论中的执行率与表不符",
              message="结论写“执行率{quoted}%”，表中执行率为 {expected}%"),
@@ -147,8 +172,11 @@ def check_perf(tables: Iterable[PerfTable]) -> list[Finding]:
 
 
 def check_table(table: PerfTable) -> list[Finding]:
-    """Findings of one table: structure, funds, indicator rows, conclusion."""
-    return [*_structure(table), *_funds(table), *_indicators(table), *_conclusion(table)]
+    """Findings of one table: layout, structure, funds, indicator rows, conclusion; a 绩效目标表 gets the
+    checks its stage allows (:func:`_target`)."""
+    if table.target:
+        return _target(table)
+    return [*_layout(table), *_structure(table), *_funds(table), *_indicators(table), *_conclusion(table)]
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -209,6 +237,43 @@ def _rule_budget_score(table: PerfTable, fund: FundRow) -> Decimal | None:
         return exec_score(budget, executed, weight)
     except ZeroDenominatorError:
         return None
+
+
+# ---------------------------------------------------------------------------------------------- layout
+
+#: What a column holds, in the words of a message.
+_HOLDS = {"weight": "分值", "actual": "完成值", "target": "指标值", "last_year": "上年完成值"}
+
+
+def _header_label(table: PerfTable, col: int) -> str:
+    """The printed header of an indicator column (the first label from the top of its header block)."""
+    bottom = table.indicator_header_bottom or table.indicator_header_row
+    for row in range(table.indicator_header_row, bottom + 1):
+        pos = (row, col)
+        if not table.is_blank(pos):
+            return table.text(pos).strip()
+    return ""
+
+
+def _layout(table: PerfTable) -> list[Finding]:
+    """A header order the data contradicts (read as the data shows), and a profile inferred from numbers."""
+    findings: list[Finding] = []
+    if table.swapped:
+        first, second = table.swapped
+        # after the swap ``first`` names the column holding what ``first`` is: its header says ``second``
+        cols = sorted((table.indicator_columns[first], table.indicator_columns[second]))
+        headed = {col: _header_label(table, col) for col in cols}
+        weight_header = table.indicator_columns[second]
+        findings.append(_finding(
+            "P-LAYOUT-ORDER", table, (table.indicator_header_row, weight_header),
+            related=[(table.indicator_header_row, c) for c in cols], printed=" | ".join(headed[c] for c in cols),
+            first=headed[weight_header], first_holds=_HOLDS[second], second=headed[table.indicator_columns[first]],
+            second_holds=_HOLDS[first],
+        ))
+    if table.profile_note:
+        pos = table.total.cells.get("score") if table.total else None
+        findings.append(_finding("P-PROFILE-INFERRED", table, pos or table.top_left, note=table.profile_note))
+    return findings
 
 
 # ---------------------------------------------------------------------------------------------- structure
@@ -394,8 +459,47 @@ def _rate_reason(table: PerfTable, fund: FundRow) -> list[Finding]:
 def _indicators(table: PerfTable) -> list[Finding]:
     findings: list[Finding] = []
     for row in table.scored_indicators:
+        findings += _completion_rate(table, row)
         findings += _indicator(table, row)
     return findings
+
+
+def _rate_readings(table: PerfTable, pos: Pos) -> list[tuple[Decimal, int | None]]:
+    """A printed 完成率 as (fraction, decimals of the fraction): ``105.00%`` or 1.05 under ``0.00%`` is
+    (1.05, 4); a bare number without format may be a fraction (1.05) or a percent (105) – both readings."""
+    printed = table.rate(pos)
+    if printed is None:
+        return []
+    value, places = printed
+    readings = [(value, None if places is None else places + 2)]
+    raw = table.value(pos)
+    if not isinstance(raw, str) and "%" not in table.grid.number_formats.get(pos, ""):
+        number = table.number(pos)
+        decimals = table.decimals(pos)
+        assert number is not None
+        readings += [(number, decimals), (number / 100, None if decimals is None else decimals + 2)]
+    return readings
+
+
+def _completion_rate(table: PerfTable, row: IndicatorRow) -> list[Finding]:
+    """A printed 完成率 = 实际完成值 ÷ 指标值 (指标值 ÷ 实际完成值 for an upper bound), at its printed precision;
+    a rate capped at 100 % also counts. Rows whose values give no ratio (text, units that differ) are left."""
+    pos = row.cells.get("rate")
+    if pos is None or table.is_blank(pos):
+        return []
+    target, actual = table.indicator_values(row)
+    ratio = completion_ratio(target, actual, approx_tolerance=table.profile.approx_tolerance)
+    readings = _rate_readings(table, pos)
+    if ratio is None or not readings:
+        return []
+    for value, decimals in readings:
+        places = 4 if decimals is None else decimals
+        shown = round_half_up(value, places) if decimals is None else value
+        if shown in (round_half_up(ratio, places), round_half_up(min(ratio, Decimal(1)), places)):
+            return []
+    formula = "指标值 ÷ 实际完成值" if target.op in DOWNWARD else "实际完成值 ÷ 指标值"
+    return [_finding("P-IND-RATE", table, pos, expected=round_half_up(ratio * 100, 2), actual=readings[0][0] * 100,
+                     related=[row.cells.get("target"), row.cells.get("actual")], name=row.level3, formula=formula)]
 
 
 def _indicator(table: PerfTable, row: IndicatorRow) -> list[Finding]:
@@ -551,3 +655,101 @@ def _totals(table: PerfTable) -> list[Decimal]:
     if not include and budget is not None:
         totals.append(printed + budget)
     return totals
+
+
+# ---------------------------------------------------------------------------------------------- 绩效目标表
+
+#: 一级指标 a target table sets (成本 may stand as a 二级 under 产出; 满意度 may be left out only with its weight
+#: moved elsewhere, which a target table cannot show – so it is asked for too).
+_TARGET_GROUPS = ("产出指标", "效益指标", "满意度指标")
+#: One division in a 计算公式: the part before ÷ or / (back to a separator) and the part after (to ×, * or a
+#: separator).
+_DIVISION = re.compile(r"([^，,。；;：:、（(]+(?:（[^）]*）[^，,。；;：:、÷/]*)*)\s*[÷/]\s*([^×*＊，,。；;]+)")
+#: 应 as in 应召开 / 应发放 (the planned count), not 供应 / 适应 / 响应 / 相应.
+_PLANNED = re.compile(r"(?<![供适响反相对回])应|计划|预计")
+_BUDGET_FLOOR = Decimal(10000)
+
+
+def _target(table: PerfTable) -> list[Finding]:
+    """What a 绩效目标表 allows before anything is done: 资金总额 = 基本支出 + 项目支出, the amount unit, every
+    指标值 readable, the 一级/二级 structure, and rate formulas that divide the right way round."""
+    findings = _target_funds(table)
+    present = {row.group for row in table.indicators}
+    level1_col = table.indicator_columns.get("level1", table.indicator_columns.get("level3", 0))
+    for group in _TARGET_GROUPS:
+        if group not in present:
+            findings.append(_finding("P-TGT-GROUP-MISSING", table, (table.indicator_header_row, level1_col),
+                                     group=group))
+    for row in table.scored_indicators:
+        findings += _target_row(table, row)
+    return findings
+
+
+def _target_funds(table: PerfTable) -> list[Finding]:
+    findings: list[Finding] = []
+    by_kind = {fund.kind: fund for fund in table.funds}
+    total, parts = by_kind.get("total"), [by_kind.get(k) for k in ("basic", "project")]
+    if total is not None and all(parts):
+        printed = table.number(total.cells["budget"])
+        values = [table.number(p.cells["budget"]) for p in parts if p is not None]
+        if printed is not None and None not in values:
+            expected = sum(values, Decimal(0))  # type: ignore[arg-type]
+            if abs(printed - expected) > rounding_bound(3, 2, exact=table.exact):
+                findings.append(_finding("P-TGT-FUND-SUM", table, total.cells["budget"], expected=expected,
+                                         actual=printed, related=[p.cells["budget"] for p in parts if p]))
+    if total is not None:
+        findings += _target_unit(table, total)
+    return findings
+
+
+def _target_unit(table: PerfTable, fund: FundRow) -> list[Finding]:
+    """元 or 万元: a budget line without a unit, or ``预算资金(元) | 300`` – less than 1 万元 for a whole project,
+    which is 300 万元 mislabelled unless the table says otherwise. A 成本 indicator in 万元 equal to the amount
+    settles it."""
+    amount = table.number(fund.cells["budget"])
+    if amount is None or (table.unit == "元" and amount >= _BUDGET_FLOOR) or table.unit == "万元":
+        return []
+    shown = _num(amount)
+    if table.unit == "元":
+        problem = f"标为元，不足 1 万元，疑为 {shown} 万元，请核对单位"
+    else:
+        problem = "未注明单位（元或万元）"
+    cost = next((row for row in table.indicators if "成本" in row.group + row.level2
+                 and (value := table.indicator_values(row)[0]).number == amount and value.unit.startswith("万")), None)
+    if cost is not None:
+        problem += f"；成本指标“{cost.level3}”为“{table.text(cost.cells.get('target'))}”，应为万元"
+    return [_finding("P-TGT-UNIT", table, fund.cells["budget"], related=[fund.cells["label"]],
+                     label=fund.label.strip("：:"), amount=shown, problem=problem)]
+
+
+def _target_row(table: PerfTable, row: IndicatorRow) -> list[Finding]:
+    cells = row.cells
+    texts = {"name": row.level3, "target_text": table.text(cells.get("target")).strip()}
+    findings: list[Finding] = []
+    if not row.level2:
+        findings.append(_finding("P-TGT-LEVEL2-MISSING", table, cells.get("level3", (row.row, 0)), name=row.level3))
+    target = table.indicator_values(row)[0]
+    target_pos = cells.get("target", (row.row, 0))
+    if target.empty:
+        findings.append(_finding("P-TGT-VALUE-MISSING", table, target_pos, **texts))
+    elif target.compound:
+        findings.append(_finding("P-TGT-VALUE-COMPOUND", table, target_pos, **texts))
+    elif (target.number is not None and not target.unit and target.op_source == "implied" and target.date is None
+          and 0 < target.number <= 1):
+        findings.append(_finding("P-TGT-VALUE-RATIO", table, target_pos, percent=_num(target.number * 100), **texts))
+    formula = table.text(cells.get("explain")).strip()
+    division = _inverted(formula)
+    if division is not None:
+        findings.append(_finding("P-TGT-FORMULA-INVERTED", table, cells["explain"], related=[target_pos],
+                                 name=row.level3, formula=formula, numerator=division[0], denominator=division[1]))
+    return findings
+
+
+def _inverted(formula: str) -> tuple[str, str] | None:
+    """The (numerator, denominator) of a rate formula that divides the planned count by the actual one
+    (``当年应召开的会议数÷实际召开会议数``): a rate is 实际 ÷ 应有."""
+    for found in _DIVISION.finditer(formula):
+        numerator, denominator = found.group(1).strip(), found.group(2).strip()
+        if _PLANNED.search(numerator) and "实际" not in numerator and "实际" in denominator:
+            return numerator, denominator
+    return None

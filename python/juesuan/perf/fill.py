@@ -8,23 +8,37 @@ computing when amounts change. Suggested indicator scores stay values in both mo
 the 指标值 / 完成值 texts, which no native formula can do.
 
 Only empty cells are filled, unless ``overwrite``; a cell holding a formula of the user's is never replaced.
-Every filled cell is coloured :data:`~juesuan.plan.FILL_COLOR`.
+Every filled cell is coloured :data:`~juesuan.plan.FILL_COLOR`. The plan knows merged cells: it never writes a
+cell covered by a merge (Excel and openpyxl refuse it), writes a merge's top-left cell only when the merge
+belongs to the cell meant alone, and otherwise skips the cell with a note in :attr:`FillPlan.skipped`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import Field
+
 from ..grid import Grid, a1
+from ..layout import Merge, SheetIndex
+from ..numbers import round_half_up
 from ..plan import FILL_COLOR, Action, Plan, rectangles
+from .indicator import completion_ratio
 from .model import FundRow, PerfTable, Pos, display
 from .profile import ScoringProfile
 from .recognise import recognise_perf
 from .scoring import ZeroDenominatorError, exec_rate, exec_score, perf_total, suggested_score
 
-__all__ = ["plan_fill"]
+__all__ = ["FillPlan", "plan_fill"]
 
 Value = Decimal | str
+
+
+class FillPlan(Plan):
+    """A fill plan and, in ``skipped``, one Chinese line per derived cell left out - under a merge, or a 总分 with
+    no indicator score to add up (for the summary the user reads)."""
+
+    skipped: list[str] = Field(default_factory=list)
 
 
 def plan_fill(
@@ -35,18 +49,20 @@ def plan_fill(
     overwrite: bool = False,
     indicator_scores: bool = False,
     grade: bool = True,
-) -> Plan:
+) -> FillPlan:
     """The edits that complete every table on ``grid`` (recognised here when ``tables`` is not given).
 
     ``formulas`` writes Excel formulas instead of values (zero budget → empty text); ``overwrite`` also
     replaces non-empty values (never a formula the user wrote); ``indicator_scores`` fills empty indicator
-    得分 with the suggested score; ``grade`` writes ``等级：优`` beside the 总分 得分.
+    得分 with the suggested score; ``grade`` writes ``等级：优`` beside the 总分 得分. A printed 完成率 column
+    is filled where empty, like 执行率. 绩效目标表 have nothing to fill.
     """
     if tables is None:
         tables = recognise_perf(grid)
     filler = _Filler(grid, formulas=formulas, overwrite=overwrite)
     for table in tables:
-        filler.table(table, indicator_scores=indicator_scores, grade=grade)
+        if not table.target:
+            filler.table(table, indicator_scores=indicator_scores, grade=grade)
     return filler.plan()
 
 
@@ -55,11 +71,14 @@ class _Filler:
 
     def __init__(self, grid: Grid, *, formulas: bool, overwrite: bool) -> None:
         self.grid = grid
+        self.index = SheetIndex(grid)
         self.formulas = formulas
         self.overwrite = overwrite
         self.planned: dict[Pos, Value] = {}
         self.numbers: dict[Pos, Decimal] = {}
         self.percent_cells: list[Pos] = []  # 执行率 written as fractions: shown as 0.00%
+        self.fields: dict[Pos, str] = {}  # every cell the table being filled reads, by what it holds
+        self.skipped: list[str] = []
 
     # ---------------------------------------------------------------- cells
 
@@ -73,17 +92,38 @@ class _Filler:
             return True
         return self.overwrite and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
-    def put(self, pos: Pos | None, number: Decimal | None, formula: str | None = None) -> None:
-        """Plan ``number`` – or ``formula`` in formula mode, also while it shows nothing (A = B = 0) – for
-        ``pos``; the number is remembered for the totals below."""
-        if pos is None or not self.writable(pos):
+    def put(self, pos: Pos | None, number: Decimal | None, formula: str | None = None, *, what: str,
+            text: str | None = None) -> None:
+        """Plan ``number`` – or ``formula`` in formula mode, also while it shows nothing (A = B = 0), or a
+        ``text`` – for ``pos``; the number is remembered for the totals below. ``what`` names the cell in a note
+        when a merge keeps it from being written."""
+        value: Value | None = text if text is not None else (formula if self.formulas and formula else number)
+        if pos is None or value is None:
+            return
+        cell = self.cell_meant(pos, what)
+        if cell is None or not self.writable(cell):
             return
         if number is not None:
             self.numbers[pos] = number
-        if self.formulas and formula:
-            self.planned[pos] = formula
-        elif number is not None:
-            self.planned[pos] = number
+        self.planned[cell] = value
+
+    def cell_meant(self, pos: Pos, what: str) -> Pos | None:
+        """The cell that shows ``pos``: itself, or the top-left cell of the merge covering it when the merge
+        holds no other cell the table reads; ``None`` (with a note) when writing would land on another
+        column's cell or in a covered cell."""
+        merge = self.index.merge_at(*pos)
+        if merge is None:
+            return pos
+        anchor = (merge[0], merge[1])
+        others = sorted({self.fields[p] for p in self.fields if p != pos and _inside(p, merge)})
+        if others:
+            reason = f"与{'、'.join(others)}共用一格"
+        elif anchor != pos and self.index.text(*anchor):
+            reason = f"合并区域显示的是“{self.index.text(*anchor)}”"
+        else:
+            return anchor
+        self.skipped.append(f"“{self.grid.sheet}”{a1(*pos)}（{what}）在合并单元格 {_area(merge)} 内，{reason}，未填写")
+        return None
 
     def number(self, table: PerfTable, pos: Pos | None) -> Decimal | None:
         """A cell's number after the fill: the planned one, else the sheet's."""
@@ -94,6 +134,7 @@ class _Filler:
     # ---------------------------------------------------------------- tables
 
     def table(self, table: PerfTable, *, indicator_scores: bool, grade: bool) -> None:
+        self.fields = _field_cells(table)
         percent_number = _rates_in_percent(table)
         for fund in table.funds:
             self.rate(table, fund, percent_number)
@@ -101,6 +142,7 @@ class _Filler:
             self.budget_score(table, fund)
         if indicator_scores:
             self.indicator_scores(table)
+        self.completion_rates(table)
         if table.total is not None:
             self.total(table, grade)
 
@@ -115,9 +157,10 @@ class _Filler:
         except ZeroDenominatorError:
             return  # A = 0 < B: left for the check (P-EXEC-RATE-ZERO) instead of a made-up number
         if percent_number:
-            self.put(fund.cells["rate"], None if rate is None else rate * 100, f'=IF({a}=0,"",ROUND({b}/{a}*100,2))')
+            self.put(fund.cells["rate"], None if rate is None else rate * 100, f'=IF({a}=0,"",ROUND({b}/{a}*100,2))',
+                     what="执行率")
         else:
-            self.put(fund.cells["rate"], rate, f'=IF({a}=0,"",ROUND({b}/{a},4))')
+            self.put(fund.cells["rate"], rate, f'=IF({a}=0,"",ROUND({b}/{a},4))', what="执行率")
             if fund.cells["rate"] in self.planned and "%" not in table.grid.number_formats.get(fund.cells["rate"], ""):
                 self.percent_cells.append(fund.cells["rate"])
 
@@ -137,7 +180,8 @@ class _Filler:
             score = exec_score(budget, executed, weight)
         except ZeroDenominatorError:
             return
-        self.put(fund.cells["score"], score, f'=IF({a}=0,"",ROUND({weight_ref}*MIN({b}/{a},1),2))')
+        self.put(fund.cells["score"], score, f'=IF({a}=0,"",ROUND({weight_ref}*MIN({b}/{a},1),2))',
+                 what="预算执行得分")
 
     def indicator_scores(self, table: PerfTable) -> None:
         """Suggested 得分 for scored rows whose 得分 is empty (values: they come from reading texts)."""
@@ -147,7 +191,26 @@ class _Filler:
             if weight is None or "score" not in cells:
                 continue
             target, actual = table.indicator_values(row)
-            self.put(cells["score"], suggested_score(weight, target, actual, table.profile))
+            self.put(cells["score"], suggested_score(weight, target, actual, table.profile), what="指标得分")
+
+    def completion_rates(self, table: PerfTable) -> None:
+        """完成率 = 实际完成值 ÷ 指标值 where the template prints the column and the cell is empty: 4 decimals
+        as a fraction shown ``0.00%``, or 2 in percent where the column prints numbers in percent. Values only
+        (they come from reading texts); rows without a ratio stay empty."""
+        column = [r.cells["rate"] for r in table.scored_indicators if "rate" in r.cells]
+        percent_number = _column_in_percent(table, column)
+        for row in table.scored_indicators:
+            pos = row.cells.get("rate")
+            if pos is None:
+                continue
+            target, actual = table.indicator_values(row)
+            ratio = completion_ratio(target, actual, approx_tolerance=table.profile.approx_tolerance)
+            if ratio is None:
+                continue
+            value = round_half_up(ratio * 100, 2) if percent_number else round_half_up(ratio, 4)
+            self.put(pos, value, what="完成率", text=None)
+            if not percent_number and pos in self.planned and "%" not in table.grid.number_formats.get(pos, ""):
+                self.percent_cells.append(pos)
 
     def total(self, table: PerfTable, grade: bool) -> None:
         """总分 分值 and 得分: Σ indicators, plus the 预算执行 cell where the template adds it (泸州, 株洲)."""
@@ -161,6 +224,10 @@ class _Filler:
             if pos is None or column is None or not rows:
                 continue
             parts = [self.number(table, r.cells.get(key)) for r in rows]
+            if key == "score" and all(part is None for part in parts):
+                # a total of nothing is not a score: the budget score alone would pass for one (and get 等级：差)
+                self.skipped.append(f"“{self.grid.sheet}”{a1(*pos)}（总分得分）：各指标得分都为空，不计算总分和等级")
+                continue
             budget_pos = budget[0].cells.get(key) if include else None
             budget_value = self.number(table, budget_pos) if budget_pos else None
             if key == "weight" and include and budget_value is None:
@@ -171,7 +238,7 @@ class _Filler:
                 formula += f"+{a1(*budget_pos)}"
             elif include and budget_value is not None:
                 formula += "+" + display(budget_value, "")  # the template's 10 when the 分值 cell is empty
-            self.put(pos, value, formula)
+            self.put(pos, value, formula, what="总分" + ("分值" if key == "weight" else "得分"))
         if grade:
             self.grade(table, include, budget)
 
@@ -192,11 +259,12 @@ class _Filler:
             total += budget_score
             ref = f"({ref}+{a1(*budget_pos)})"
         label = table.profile.grades.grade(total)
-        self.planned[pos] = f'="等级："&{_grade_formula(ref, table.profile)}' if self.formulas else f"等级：{label}"
+        text = f'="等级："&{_grade_formula(ref, table.profile)}' if self.formulas else f"等级：{label}"
+        self.put(pos, None, what="等级", text=text)
 
     # ---------------------------------------------------------------- plan
 
-    def plan(self) -> Plan:
+    def plan(self) -> FillPlan:
         """setValues blocks (vertical runs of one column) and one colour action for all filled cells."""
         actions: list[Action] = []
         cells = sorted(self.planned, key=lambda p: (p[1], p[0]))
@@ -214,7 +282,32 @@ class _Filler:
         if self.planned:
             actions.append(Action(func="setRangeColor", sheet=self.grid.sheet, args=[FILL_COLOR],
                                   cells=rectangles(self.planned)))
-        return Plan(actions=actions)
+        return FillPlan(actions=actions, skipped=self.skipped)
+
+
+#: What a cell the table reads holds, in the words of a skip note.
+_FIELD_NAMES = {"label": "标签", "initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",
+                "rate": "执行率", "weight": "分值", "score": "得分", "reason": "原因", "level3": "三级指标",
+                "nature": "指标性质", "target": "指标值", "unit": "度量单位", "actual": "完成值",
+                "explain": "指标解释", "last_year": "上年完成值"}
+
+
+def _field_cells(table: PerfTable) -> dict[Pos, str]:
+    """Every cell the table reads, by the name of what it holds (a merge over two of them is shared)."""
+    fields = {pos: _FIELD_NAMES[key] for fund in table.funds for key, pos in fund.cells.items()}
+    for row in table.indicators:
+        fields.update({pos: "完成率" if key == "rate" else _FIELD_NAMES[key] for key, pos in row.cells.items()})
+    if table.total is not None:
+        fields.update({pos: "总分" + _FIELD_NAMES[key] for key, pos in table.total.cells.items()})
+    return fields
+
+
+def _inside(pos: Pos, merge: Merge) -> bool:
+    return merge[0] <= pos[0] <= merge[2] and merge[1] <= pos[1] <= merge[3]
+
+
+def _area(merge: Merge) -> str:
+    return f"{a1(merge[0], merge[1])}:{a1(merge[2], merge[3])}"
 
 
 def _amounts(table: PerfTable, fund: FundRow) -> tuple[str, str, Decimal, Decimal] | None:
@@ -247,6 +340,19 @@ def _rates_in_percent(table: PerfTable) -> bool:
         if printed is not None and isinstance(table.value(pos), str):
             return not table.text(pos).strip().endswith("%")
     return table.profile.rate_display == "number"
+
+
+def _column_in_percent(table: PerfTable, cells: list[Pos]) -> bool:
+    """Whether a rate column shows numbers in percent (``105.00``) rather than fractions under ``0.00%``: as
+    its filled cells show it."""
+    for pos in cells:
+        printed = table.number(pos)
+        if printed is None:
+            continue
+        if "%" in table.grid.number_formats.get(pos, "") or table.text(pos).strip().endswith("%"):
+            return False
+        return printed > 1
+    return False
 
 
 def _grade_formula(ref: str, profile: ScoringProfile) -> str:

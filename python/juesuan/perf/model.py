@@ -21,21 +21,27 @@ from .profile import ScoringProfile
 __all__ = [
     "DEPT",
     "PROJECT",
+    "TARGET_DEPT",
+    "TARGET_PROJECT",
     "FundRow",
     "Group",
     "IndicatorRow",
     "PerfTable",
     "Pos",
     "TotalRow",
+    "score_number",
 ]
 
-#: The two families of self-evaluation tables, as reported in a :class:`TableRef`.
+#: The two families of self-evaluation tables and of target-setting tables, as reported in a :class:`TableRef`.
 PROJECT = "项目支出绩效自评表"
 DEPT = "部门整体支出绩效自评表"
+TARGET_PROJECT = "项目支出绩效目标表"
+TARGET_DEPT = "部门整体支出绩效目标表"
 
 Pos = tuple[int, int]
 
 _FORMAT_DECIMALS = re.compile(r"0\.(0+)")
+_POINTS_SUFFIX = "分"
 _WHOLE_FORMAT = re.compile(r"[#,]*0%?")
 
 
@@ -97,7 +103,11 @@ class PerfTable:
 
     ``format`` names the layout (``gz_project``, ``lz_project``, ``lz_dept``, ``zz_project``, ``zz_dept``);
     ``profile`` holds the scoring policy used for it (detected from the layout unless chosen explicitly).
-    ``weights_in_percent`` marks tables whose 权重 are percentages (泸州 部门整体: ``3%``).
+    ``weights_in_percent`` marks tables whose 权重 are percentages (泸州 部门整体: ``3%``). ``target`` marks a
+    绩效目标表 (no 完成值, no 得分; ``format`` ``lzt_target``). ``profile_note`` says which scoring rule was
+    inferred from the table's own numbers when its layout matched no template (``format`` ``inferred``);
+    ``swapped`` names two indicator columns whose header order disagrees with every data row (read as the data
+    shows, reported as a layout finding).
     """
 
     grid: Grid
@@ -119,6 +129,10 @@ class PerfTable:
     total: TotalRow | None
     conclusion: tuple[Pos, str] | None
     weights_in_percent: bool = False
+    target: bool = False
+    indicator_header_bottom: int | None = None
+    swapped: tuple[str, str] | None = None
+    profile_note: str | None = None
 
     # ------------------------------------------------------------------ places
 
@@ -181,11 +195,9 @@ class PerfTable:
         return str(value)
 
     def number(self, pos: Pos | None) -> Decimal | None:
-        """The cell as a number, ``None`` when blank or not a number (checks report such cells separately)."""
-        try:
-            return self.grid.number(*pos) if pos is not None else None
-        except NotANumber:
-            return None
+        """The cell as a number, ``None`` when blank or not a number (checks report such cells separately);
+        points typed as text with their unit (``10.00分``) are numbers."""
+        return None if pos is None else score_number(self.grid.get(*pos))
 
     def decimals(self, pos: Pos) -> int | None:
         """Decimals the cell shows: from its number format, else from the digits of the stored value
@@ -195,7 +207,7 @@ class PerfTable:
             return places
         value = self.value(pos)
         if isinstance(value, str):
-            digits = value.strip().rstrip("%").replace(",", "")
+            digits = value.strip().removesuffix(_POINTS_SUFFIX).rstrip("%").replace(",", "")
             return len(digits.partition(".")[2])
         number = self.number(pos)
         if number is None:
@@ -241,6 +253,19 @@ class PerfTable:
         if not isinstance(value, str) and not fmt and 0 <= number <= 1:
             return number, None if places is None else max(places - 2, 0)
         return number / 100, places
+
+
+def score_number(value: object) -> Decimal | None:
+    """A cell as a number, ``None`` when blank or no number; ``10.00分`` / ``100.00分`` (points typed as text
+    with their unit) read as 10 and 100."""
+    if isinstance(value, CellError):
+        return None
+    if isinstance(value, str) and value.strip().endswith(_POINTS_SUFFIX):
+        value = value.strip().removesuffix(_POINTS_SUFFIX)
+    try:
+        return parse_number(value)
+    except NotANumber:
+        return None
 
 
 def format_places(fmt: str) -> int | None:

@@ -1,7 +1,7 @@
 """Rules: the catalogue (data), the registered kinds that evaluate it, and the engine that runs it."""
 
 from .engine import Evaluation, evaluate, run
-from .kinds import KINDS
 from .model import Rule, catalogue_markdown, load_catalogue
+from .registry import known_kinds
 
-__all__ = ["Evaluation", "KINDS", "Rule", "catalogue_markdown", "evaluate", "load_catalogue", "run"]
+__all__ = ["Evaluation", "Rule", "catalogue_markdown", "evaluate", "known_kinds", "load_catalogue", "run"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import Finding
+from . import structure  # noqa: F401  (registers the structure checks)
 from .identities import IdentitySet
-from .kinds import CHECK_KINDS, IDENTITY_KINDS, Tables, finding_of
+from .kinds import finding_of
 from .localise import Diagnosis, apply, diagnose
 from .model import Rule
+from .registry import CHECK_KINDS, IDENTITY_KINDS, Tables
 
 __all__ = ["Evaluation", "evaluate", "run"]
 

@@ -8,7 +8,7 @@ become objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from ..findings import Finding, Severity
@@ -17,32 +17,12 @@ from ..grid import a1
 from ..layout import clean_label
 from .identities import Cell, CellKey, Identity, IdentityList, IdentitySet, make_identity
 from .model import Rule
+from .registry import CHECK_KINDS, Tables, check_kind, identity_kind
 
-__all__ = ["CHECK_KINDS", "IDENTITY_KINDS", "KINDS", "Tables", "finding_of"]
+__all__ = ["describe", "finding_of"]
 
-Tables = dict[str, Table]
-IdentityKind = Callable[[Rule, Tables], list[IdentitySet]]
-CheckKind = Callable[[Rule, Tables], Iterator[Finding]]
-IDENTITY_KINDS: dict[str, IdentityKind] = {}
-CHECK_KINDS: dict[str, CheckKind] = {}
 ZERO = Decimal(0)
 WORDS_MAX = 6  # terms spelled out in a message; longer sums name the non-zero ones
-
-
-def identity_kind(name: str) -> Callable[[IdentityKind], IdentityKind]:
-    def register(fn: IdentityKind) -> IdentityKind:
-        IDENTITY_KINDS[name] = fn
-        return fn
-
-    return register
-
-
-def check_kind(name: str) -> Callable[[CheckKind], CheckKind]:
-    def register(fn: CheckKind) -> CheckKind:
-        CHECK_KINDS[name] = fn
-        return fn
-
-    return register
 
 
 # --- references ---------------------------------------------------------------------------------------------
@@ -60,7 +40,7 @@ def _split(spec: str) -> tuple[int, str | None, str, str | None]:
 def _lines(table: Table, ref: str) -> list[Line]:
     if ref.endswith("*"):
         side, _, level = ref[:-1].rpartition(":")
-        return [ln for ln in table.lines if ln.side == side and ln.level == level and ln.code]
+        return [ln for ln in table.lines if ln.level == level and ln.code and ln.block.side == side]
     line = table.line(ref)
     return [line] if line else []
 
@@ -143,7 +123,8 @@ class RowSums(_ColumnSet):
             if part is not None:
                 diff = [d - p for d, p in zip(diff, part)] if sign > 0 else [d + p for d, p in zip(diff, part)]
         self._diff = diff
-        self._count = sum(1 for line in table.lines if self._applies(line))
+        whole = side is None and all(target in block.columns for block in table.blocks)
+        self._count = len(table.lines) if whole else sum(1 for line in table.lines if self._applies(line))
 
     def _applies(self, line: Line) -> bool:
         return (self.side is None or line.side == self.side) and self.target in line.block.columns
@@ -235,7 +216,7 @@ def class_match_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
     with no 类 row is compared with zero, a 类 row with no class line is reported by :func:`check_class_rows`."""
     assert rule.left and rule.right
     left = _resolve(rule.left, tables, None, None)
-    right = _resolve(rule.right, tables, None, None)
+    right = _resolve(rule.right, tables, None, None) if left is not None else None
     if left is None or right is None:
         return []
     by_code = {cell.line.code: (sign, cell) for sign, cell in right}
@@ -334,7 +315,7 @@ def check_class_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
     assert rule.left and rule.right
     _, left_kind, _, _ = _split(rule.left)
     left = _resolve(rule.left, tables, None, None)
-    right = _resolve(rule.right, tables, None, None)
+    right = _resolve(rule.right, tables, None, None) if left is not None else None
     if left is None or right is None:
         return
     codes = {cell.line.code for _, cell in left}
@@ -358,37 +339,6 @@ def check_subset_codes(rule: Rule, tables: Tables) -> Iterator[Finding]:
             if line.code and whole.line(line.key) is None and any(part.value(line, c) for c in rule.columns.values()):
                 yield Finding(rule=rule.id, severity=rule.severity, sheet=part.sheet, cell=a1(*line.anchor),
                               message=f"{rule.name}：{whole.kind}中没有科目 {line.key} {line.label}", table=part.kind)
-
-
-@check_kind("code_names")
-def check_code_names(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    from .names import name_findings
-
-    yield from name_findings(rule, tables)
-
-
-@check_kind("code_parent")
-def check_code_parent(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    for table in tables.values():
-        codes = {ln.code for ln in table.lines if ln.code and not ln.side}
-        for line in table.lines:
-            if not line.code or line.side or len(line.code) == 3:
-                continue
-            parent = line.code[:-2]
-            if parent not in codes:
-                yield Finding(
-                    rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor), table=table.kind,
-                    message=f"{rule.name}：{line.code} {line.label} 的上级科目 {parent} 不在本表中（可能漏列了一行）",
-                )
-
-
-@check_kind("unknown_rows")
-def check_unknown_rows(rule: Rule, tables: Tables) -> Iterator[Finding]:
-    for table in tables.values():
-        for line in table.lines:
-            if line.level == "未识别":
-                yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*line.anchor),
-                              table=table.kind, message=f"{rule.name}：“{line.label}”")
 
 
 _NO_DATA_WORDS = ("无数据", "没有", "不涉及", "无此")
@@ -432,8 +382,3 @@ def check_negative(rule: Rule, tables: Tables) -> Iterator[Finding]:
                     yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*cell.pos),
                                   table=table.kind, actual=cell.value, message=rule.name)
 
-
-#: Every kind a catalogue rule may name (a kind may both state identities and check, e.g. class_match);
-#: ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row;
-#: ``uncached`` ones are reported per sheet from what the reader could not read (``check.uncached_findings``).
-KINDS: frozenset[str] = frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise", "uncached"}

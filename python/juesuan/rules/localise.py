@@ -19,7 +19,7 @@ from ..grid import a1
 from .identities import Cell, CellKey, Identity, IdentitySet
 from .model import Rule
 
-__all__ = ["Diagnosis", "diagnose"]
+__all__ = ["Diagnosis", "apply", "diagnose", "typo"]
 
 MAX_LISTED = 8  # candidate cells named in a message
 
@@ -34,6 +34,7 @@ class Diagnosis:
     candidates: list[Cell] = field(default_factory=list)
     missing_row: bool = False
     table: str | None = None  # the one table every identity touches, when the group spans tables
+    typo: str | None = None  # how the printed value mistypes the corrected one (数字颠倒 …), when it does
 
 
 def _ident(identity: Identity) -> tuple[str, CellKey]:
@@ -67,11 +68,17 @@ def _groups(failing: list[Identity]) -> list[list[Identity]]:
 
 
 def _change(group: list[Identity], key: CellKey) -> Decimal | None:
-    """The one change of a cell that makes every identity of the group hold, or None."""
-    equalities = [i for i in group if i.op == "="] or group
-    first = equalities[0]
-    change = -first.diff / first.coefficient(key)
-    return change if all(i.holds_after(key, change) for i in group) else None
+    """The change of a cell that makes every identity of the group hold, or None. Each equality proposes the
+    change that makes it exact; of those that make all hold, the one that makes most of them exact wins (the
+    others then hold within 尾数误差), so the corrected value is the one most tables agree on."""
+    proposals = {-i.diff / i.coefficient(key) for i in (g for g in group if g.op == "=")} or {
+        -i.diff / i.coefficient(key) for i in group}
+    working = sorted((c for c in proposals if all(i.holds_after(key, c) for i in group)), key=abs)
+
+    def exact(change: Decimal) -> int:
+        return sum(1 for i in group if i.diff + i.coefficient(key) * change == 0)
+
+    return max(working, key=exact) if working else None
 
 
 def _candidates(group: list[Identity], sets: list[IdentitySet]) -> list[tuple[Cell, Decimal]]:
@@ -99,6 +106,61 @@ def _is_missing_row(group: list[Identity]) -> bool:
     return len(group) > 1 and len(targets) == 1 and all(i.rule.kind == "hierarchy" for i in group)
 
 
+def typo(printed: Decimal, meant: Decimal) -> str | None:
+    """How ``printed`` could be a mistyping of ``meant``: 数字颠倒 (two neighbouring digits swapped), 多输一位 /
+    漏输一位 (a digit too many or too few), 错输一位 (one digit wrong), 小数点错位 (ten times too big or small),
+    符号错误 (the sign); ``None`` when it is no single slip of the hand."""
+    if printed == -meant:
+        return "符号错误"
+    if meant and printed in (meant * 10, meant / 10):
+        return "小数点错位"
+    a, b = (f"{abs(v):.2f}".replace(".", "").lstrip("0") for v in (printed, meant))
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return "错输一位"
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+            return "数字颠倒"
+        return None
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer))):
+        return "多输一位" if longer is a else "漏输一位"
+    return None
+
+
+#: Slips by how telling they are: a swap, a shifted decimal point, a digit too many or too few point at their cell
+#: far more surely than one wrong digit, which many cells could show.
+_TELLING = ("数字颠倒", "小数点错位", "多输一位", "漏输一位", "符号错误")
+
+
+def _slip(cell: Cell, change: Decimal, bound: Decimal, kinds: tuple[str, ...] | None = None) -> tuple[int, str] | None:
+    """The slip that makes the cell's printed value out of its corrected one, and how far (in cents) the
+    corrected value had to move for it: up to the group's rounding bound, since a total may be rounded on its own.
+    ``kinds`` limits the slips looked for."""
+    meant = cell.value + change
+    steps = int(bound * 100)
+    for k in sorted(range(-steps, steps + 1), key=abs):
+        found = typo(cell.value, meant + Decimal(k) / 100)
+        if found and (kinds is None or found in kinds):
+            return abs(k), found
+    return None
+
+
+def _likeliest(candidates: list[tuple[Cell, Decimal]], bound: Decimal) -> list[tuple[Cell, Decimal]]:
+    """Among cells that each explain a group alike, the one whose printed value is the closest telling slip of
+    its corrected value (an accountant's first guess when a difference divides by 9, or is nine times a value),
+    else the closest slip of any kind, else the one negative amount; all of them when that does not single one
+    out."""
+    for kinds in (_TELLING, None):
+        slips = [(found[0], c, d) for c, d in candidates if (found := _slip(c, d, bound, kinds))]
+        if slips:
+            nearest = min(distance for distance, _, _ in slips)
+            chosen = [(c, d) for distance, c, d in slips if distance == nearest]
+            return chosen if len(chosen) == 1 else candidates
+    negative = [(c, d) for c, d in candidates if c.value < 0]
+    return negative if len(negative) == 1 else candidates
+
+
 def diagnose(failing: list[Identity], sets: list[IdentitySet]) -> list[Diagnosis]:
     out = []
     for group in _groups(failing):
@@ -108,10 +170,14 @@ def diagnose(failing: list[Identity], sets: list[IdentitySet]) -> list[Diagnosis
         if len(candidates) > 1 and len(touched) == 1:
             preferred = [(c, d) for c, d in candidates if c.table.kind in touched]
             candidates = preferred or candidates
+        if len(candidates) > 1:
+            candidates = _likeliest(candidates, max(i.bound for i in group))
         if len(candidates) == 1:
             diagnosis.suspect, change = candidates[0]
             if any(i.op == "=" for i in group):
                 diagnosis.corrected = diagnosis.suspect.value + change
+                slip = _slip(diagnosis.suspect, change, max(i.bound for i in group))
+                diagnosis.typo = slip[1] if slip else None
         elif candidates:
             diagnosis.candidates = [c for c, _ in candidates]
         elif _is_missing_row(group):
@@ -144,7 +210,7 @@ def apply(diagnoses: Iterable[Diagnosis], findings: dict[tuple[str, CellKey], Fi
                 if f.cell != ref.cell or f.sheet != ref.sheet:
                     f.message += f"（疑为 {_cell_name(cell)} 有误）"
             rule = rules["L01"]
-            should = f"应为 {_money(d.corrected)}，" if d.corrected is not None else ""
+            should = f"应为 {_money(d.corrected)}{f'（疑为{d.typo}）' if d.typo else ''}，" if d.corrected is not None else ""
             added.append(Finding(
                 rule=rule.id, severity=rule.severity, sheet=ref.sheet, cell=ref.cell, table=cell.table.kind,
                 expected=d.corrected, actual=cell.raw,

@@ -28,7 +28,8 @@ class PerfRuleLike(Protocol):
 
 class Rule(BaseModel):
     """One rule: stable id, Chinese name, severity when broken, the registered check ``kind`` and its
-    parameters. Differences within the rounding bound are reported with ``rounding_severity``."""
+    parameters, and its ``formula`` in the 审核公式 language where it can be said there. Differences within the
+    rounding bound are reported with ``rounding_severity``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -49,6 +50,8 @@ class Rule(BaseModel):
     whole: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
     tables: list[str] = Field(default_factory=list)
+    #: The rule in the 审核公式 language (juesuan.formula), where the language can say it.
+    formula: str | None = None
 
     @model_validator(mode="after")
     def _needs(self) -> "Rule":
@@ -72,25 +75,40 @@ def load_catalogue(path: Path = CATALOGUE) -> tuple[Rule, ...]:
     return rules
 
 
-def catalogue_markdown(rules: tuple[Rule, ...], perf_rules: Iterable[PerfRuleLike] = ()) -> str:
-    """``docs/rules.md``: the rule lists generated from the catalogues (决算 and 绩效自评), so the docs
+def catalogue_markdown(rules: tuple[Rule, ...], perf_rules: Iterable[PerfRuleLike] = (),
+                       narrative_rules: Iterable[PerfRuleLike] = ()) -> str:
+    """``docs/rules.md``: the rule lists generated from the catalogues (决算, 绩效自评 and 情况说明), so the docs
     cannot drift from them."""
     lines = [
         "# 审核规则目录",
         "",
-        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml` 与 `python/juesuan/perf/checks.py`",
-        "生成，请勿手工修改。",
+        "由 `juesuan rules --markdown` 根据 `python/juesuan/rules/catalogue.toml`、`python/juesuan/perf/checks.py`",
+        "与 `python/juesuan/narrative/rules.py` 生成，请勿手工修改。",
         "",
         "## 部门决算公开表",
         "",
         "差额在尾数误差容差以内时，规则以“警告”报告（容差：每个参与计算的万元金额 ±0.005）。",
+        "“审核公式”列是同一规则的审核公式写法（见 [formulas.md](formulas.md)），`juesuan rules --export 审核公式.xlsx`",
+        "可导出供复制修改；该列为空的规则用公式说不出（各级科目逐一汇总、按科目代码对应等）。",
         "",
-        "| 编号 | 严重程度 | 规则 | 检查方式 | 依据 |",
-        "|---|---|---|---|---|",
+        "| 编号 | 严重程度 | 规则 | 检查方式 | 审核公式 | 依据 |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.kind} | {r.source} |" for r in rules]
+    lines += [
+        f"| {r.id} | {r.severity.label} | {r.name} | {r.kind} | {_cell(r.formula)} | {r.source} |" for r in rules
+    ]
     perf = list(perf_rules)
     if perf:
         lines += ["", "## 绩效自评表", "", "| 编号 | 严重程度 | 规则 | 提示文字 |", "|---|---|---|---|"]
         lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.message} |" for r in perf]
+    narrative = list(narrative_rules)
+    if narrative:
+        lines += ["", "## 情况说明", "", "说明中的数字与表核对、与说明自身核对；差额在所印数字的尾数误差以内时以“警告”报告。", "",
+                  "| 编号 | 严重程度 | 规则 | 提示文字 |", "|---|---|---|---|"]
+        lines += [f"| {r.id} | {r.severity.label} | {r.name} | {r.message} |" for r in narrative]
     return "\n".join(lines) + "\n"
+
+
+def _cell(formula: str | None) -> str:
+    """A formula in a Markdown table cell (code span; ``|`` cannot occur in the language)."""
+    return f"`{formula}`" if formula else ""

@@ -33,15 +33,18 @@ def _name_cell(line: Line) -> tuple[int, int]:
 
 
 def name_findings(rule: Rule, tables: dict[str, Table]) -> Iterator[Finding]:
-    printed: dict[str, list[tuple[Table, Line, str]]] = {}
-    for kind in NAMED_TABLES:
-        table = tables.get(kind)
-        if table is None:
-            continue
+    named = [tables[kind] for kind in NAMED_TABLES if kind in tables]
+    if len(named) < 2:
+        return
+    printed: dict[str, list[tuple[Table, Line]]] = {}
+    for table in named:
         for line in table.lines:
             if line.code and line.label:
-                printed.setdefault(line.code, []).append((table, line, clean_label(line.label)))
-    for code, entries in printed.items():
+                printed.setdefault(line.code, []).append((table, line))
+    for code, lines in printed.items():
+        if len(lines) < 2 or len({line.label for _, line in lines}) < 2:
+            continue
+        entries = [(table, line, clean_label(line.label)) for table, line in lines]
         names = Counter(name for _, _, name in entries)
         if len(names) < 2:
             continue
