@@ -35,10 +35,5 @@ def read_workbook(path: str | Path) -> list[Grid]:
 
 
 def _check_path(path: Path) -> None:
-    """What the writers (``adapters``), which open the file themselves, need checked first: the guard, and for
-    .xlsx/.xlsm a workbook part that parses and lists no worksheet whose part is missing."""
-    path = Path(path)
-    if check_input(path) == "ooxml":
-        from .ooxml import check_structure
-
-        check_structure(path)
+    """The guard alone, for the writers (``adapters``) that open the package themselves."""
+    check_input(Path(path))

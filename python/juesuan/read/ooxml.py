@@ -30,7 +30,7 @@ from lxml import etree
 from ..grid import CellError, Grid, normalise_value
 from .guard import InputError, open_package
 
-__all__ = ["MAX_CELLS", "MAX_UNITS", "check_structure", "read_ooxml"]
+__all__ = ["MAX_CELLS", "MAX_UNITS", "read_ooxml"]
 
 #: Cell elements in one workbook (a 决算 workbook has tens of thousands): bounds the time of a read.
 MAX_CELLS = 4_000_000
@@ -447,14 +447,3 @@ def read_ooxml(path: Path) -> list[Grid]:
         strings = _shared_strings(package, parts.get("sharedStrings"))
         reader = _SheetReader(package, strings, _date_styles(package, parts.get("styles")), date1904)
         return [reader.read(name, part) for name, kind, part in sheets if kind == "worksheet"]
-
-
-def check_structure(path: Path) -> None:
-    """What a writer needs before it copies the package: a workbook part that parses and a part for every
-    worksheet it lists. (Cells are not read; a writer parses the sheets it edits itself.)"""
-    with open_package(path) as archive:
-        package = _Package(path, archive)
-        _, _, sheets = _workbook(package)
-        missing = [name for name, kind, part in sheets if kind == "worksheet" and not package.has(part)]
-        if missing:
-            raise InputError(f"工作簿中缺少工作表“{missing[0][:31]}”的数据（文件损坏），无法写出完整的副本：{path.name}")
