@@ -50,7 +50,7 @@ def zip_bomb(folder: Path) -> Path:
     with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             dst.writestr(info, src.read(info))
-        dst.writestr("xl/worksheets/sheet1.xml", bytes(200 * 1024 * 1024))
+        dst.writestr("xl/media/zeros.bin", bytes(200 * 1024 * 1024))
     return path
 
 
