@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE := workbooks/samples/gz_2023_juesuan.xlsx
 WHEELHOUSE := dist/juesuan-offline
 
-.PHONY: demo test setup setup-test sysdeps bench samples wheelhouse clean
+.PHONY: demo test setup setup-test sysdeps bench fuzz samples wheelhouse clean
 
 # 运行所需：只装 juesuan 及其运行依赖（见 README“依赖”）。
 $(BIN)/juesuan: pyproject.toml
@@ -47,6 +47,11 @@ bench: setup
 	$(BIN)/python bench/bench_narrative.py
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_read.py
+
+# 模糊测试：5000 个变异的示例工作簿，每例检查退出码、回溯、超时、内存、原文件与临时文件（issue #9 §13）。
+fuzz: setup-test
+	$(BIN)/python -m workbooks.fuzz --cases 5000
 
 # 离线安装包：Windows x64 与 Linux、CPython 3.11–3.13 所需的全部 wheel 和安装脚本（需要能访问软件包仓库）。
 wheelhouse: setup-test

@@ -51,7 +51,7 @@ def test_the_linux_bundle_installs_without_an_index_and_checks_the_sample(bundle
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-index", "--find-links", bundle / "wheels",
                     "juesuan"], check=True, capture_output=True, timeout=600)
     result = subprocess.run([env / "bin" / "juesuan", "check", SAMPLE], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0 and "结果：错误 0 条，警告 19 条（其中尾数误差 19 条）" in result.stdout, result.stderr
+    assert result.returncode == 0 and "个，错误 0 条，警告 19 条（其中尾数误差 19 条）" in result.stdout, result.stderr
     found = subprocess.run([python, "-c", "from juesuan.addin import ADDIN_FILE; print(ADDIN_FILE)"],
                            capture_output=True, text=True, check=True).stdout.strip()
     assert Path(found) == env / "share" / "juesuan" / "juesuan.xlam" and Path(found).is_file()

@@ -41,7 +41,7 @@ def test_json_report_shape(tmp_path, capsys):
     assert set(f) >= {"rule", "severity", "sheet", "cell", "expected", "actual", "difference", "message", "related"}
     assert isinstance(f["expected"], float) and isinstance(f["related"], list)
     out = capsys.readouterr().out
-    assert "结果：错误 0 条，警告 19 条（其中尾数误差 19 条）" in out
+    assert "结果：核对勾稽关系 673 个，错误 0 条，警告 19 条（其中尾数误差 19 条），提示 0 条" in out
 
 
 def test_errors_give_exit_1_and_a_marked_copy(tmp_path, capsys):

@@ -92,7 +92,7 @@ def test_findings_table_columns_align(tmp_path: Path, capsys: pytest.CaptureFixt
         end = display_width(lines[header][: lines[header].index(label) + 2])
         assert {display_width(line[: line.index(value) + len(value)])
                 for line in table[1:] for value in [line.split()[4 + ("应为", "实为", "差额").index(label)]]} == {end}
-    assert "结果：错误 5 条，警告 16 条（其中尾数误差 16 条），提示 0 条" in lines
+    assert "结果：核对勾稽关系 673 个，错误 5 条，警告 16 条（其中尾数误差 16 条），提示 0 条" in lines
 
 
 def test_rounding_note_only_where_it_applies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +101,7 @@ def test_rounding_note_only_where_it_applies(tmp_path: Path, capsys: pytest.Capt
 
     finding = Finding(rule="T01.R1", severity=Severity.error, sheet="收支总表", cell="C33", message="不平")
     text = report_summary(Report(file="x.xlsx", findings=[finding]).finish(), None, None)
-    assert "结果：错误 1 条，警告 0 条，提示 0 条" in text and "尾数误差" not in text
+    assert "错误 1 条，警告 0 条，提示 0 条" in text and "尾数误差" not in text
 
 
 def test_a_closed_pipe_ends_quietly_with_the_checks_own_code() -> None:

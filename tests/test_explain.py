@@ -52,7 +52,7 @@ def test_an_explanation_survives_save_recheck_and_clear(tmp_path, capsys):
     write_explanation(a, TEXT)
 
     assert main(["check", str(a), "--out", str(b)]) == 0
-    assert "结果：错误 0 条，警告 18 条（其中尾数误差 18 条），提示 1 条" in capsys.readouterr().out
+    assert "错误 0 条，警告 18 条（其中尾数误差 18 条），提示 1 条（其中已说明 1 条）" in capsys.readouterr().out
     explained = finding(check_file(b))
     assert (explained.severity.value, explained.explanation) == ("info", TEXT)
     assert explained.message.startswith("已说明：尾数误差")

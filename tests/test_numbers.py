@@ -24,6 +24,11 @@ def test_parse_number(raw, expected):
     assert parse_number(raw) == expected
 
 
+def test_longest_accepted_text_number():
+    assert parse_number("1" * 28 + ".5") == Decimal("1" * 28 + ".5")
+    assert parse_number("123,456,789,012,345,678,901,234,567,890") == Decimal("123456789012345678901234567890")
+
+
 def test_percent_divides_only_when_asked():
     assert parse_number("95.52%", percent=True) == Decimal("0.9552")
 
@@ -34,7 +39,13 @@ def test_blanks(raw):
     assert parse_number(raw) is None
 
 
-@pytest.mark.parametrize("raw", ["待定", "1.2.3", "12,34", True, float("nan"), "+"])
+@pytest.mark.parametrize("raw", [
+    "待定", "1.2.3", "12,34", True, float("nan"), "+",
+    # no infinity, NaN or exponent reaches an amount, whatever type the reader gave (issue #9 §15)
+    float("inf"), float("-inf"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN"), "inf", "NaN", "Infinity",
+    "1e309", "-1e309", "1E5",
+    "1" * 31, "9" * 2_000_000,  # more digits than any amount: not a number, and no work in proportion to it
+])
 def test_not_a_number(raw):
     with pytest.raises(NotANumber):
         parse_number(raw)

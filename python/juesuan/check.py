@@ -12,7 +12,7 @@ from .formula import FORMULA_SHEET
 from .grid import Grid, a1
 from .plan import MARKS_SHEET, NARRATIVE_SHEET, RESULTS_SHEET, own_name
 from .gongkai import TABLE_NAMES, NotATable, Table, recognise_sheet
-from .rules import load_catalogue, run
+from .rules import evaluate, load_catalogue
 from .perf.checks import check_perf
 from .perf.model import PerfTable
 from .perf.recognise import recognise_perf
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from .formula.rules import FormulaRule
 
 __all__ = ["check_grids", "check_file", "recognise_all"]
+
+#: Cells of a V04 finding named in its message.
+SHOWN_CELLS = 5
 
 #: Sheets juesuan adds to a marked copy (numbered, 审核结果（2）, when the user's workbook had the name already).
 OWN_SHEETS = frozenset({RESULTS_SHEET, MARKS_SHEET, NARRATIVE_SHEET, EXPLAIN_SHEET})
@@ -39,6 +42,9 @@ def recognise_all(
     for grid in grids:
         if own_name(grid.sheet) in OWN_SHEETS or grid.sheet == FORMULA_SHEET:
             continue  # our own sheets (a marked copy checked again) and the unit's 审核公式 list are no tables
+        if grid.unreadable:
+            skipped.append(Skipped(sheet=grid.sheet, reason=grid.unreadable))
+            continue
         try:
             found = recognise_sheet(grid)
         except NotATable as exc:
@@ -94,13 +100,15 @@ def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None,
     own_rules, problems = _workbook_rules(grids)
     user_rules = [*rules, *own_rules]
     replaced = {r.id for r in user_rules}  # a built-in rule exported, edited and brought back replaces itself
-    findings += run(tuple(r for r in load_catalogue() if r.id not in replaced), tables)
+    evaluation = evaluate(tuple(r for r in load_catalogue() if r.id not in replaced), tables)
+    findings += evaluation.findings
     if user_rules:
         from .formula.rules import check_formula_rules
 
         findings += check_formula_rules(user_rules, tables)
     findings += problems
     findings += check_perf(perf)
+    findings += uncached_findings(grids, {ref.sheet for ref in refs})
     unused = {s.sheet for s in skipped}
     document = load_document(narrative) if narrative else find_document([g for g in grids if g.sheet in unused])
     story = check_narrative(document, tables) if document else None
@@ -114,9 +122,29 @@ def check_grids(grids: list[Grid], file: str, *, sheets: set[str] | None = None,
     findings = explanations.apply(findings)
     if sheets is not None:
         findings = [f for f in findings if f.sheet in sheets]
-    report = Report(file=file, tables=refs, skipped=skipped, findings=findings,
+    report = Report(file=file, tables=refs, skipped=skipped, findings=findings, identities=evaluation.evaluated,
                     narrative_source=document.source if document else None, narrative=story.quotes if story else [])
     return report.finish()
+
+
+def uncached_findings(grids: list[Grid], sheets: set[str]) -> list[Finding]:
+    """V04, once per sheet holding a recognised table: formulas the file gives no value for. Generators write
+    formulas without computing them and Excel fills the values only when it saves the file; until then every
+    rule would take those cells for blanks, so the user is told how many and where instead."""
+    rule = next(r for r in load_catalogue() if r.kind == "uncached")
+    findings = []
+    for grid in grids:
+        if grid.sheet not in sheets or not grid.uncached:
+            continue
+        cells = [a1(r, c) for r, c in sorted(grid.uncached)]
+        shown = "、".join(cells[:SHOWN_CELLS]) + ("等" if len(cells) > SHOWN_CELLS else "")
+        findings.append(Finding(
+            rule=rule.id, severity=rule.severity, sheet=grid.sheet, cell=cells[0],
+            message=f"{len(cells)} 个公式单元格没有计算结果（文件保存时未经 Excel 计算，例如由程序生成），"
+                    f"审核时按空白读取：{shown}；请在 Excel 中打开并保存后再检查",
+            related=[f"{grid.sheet}!{cell}" for cell in cells[1:SHOWN_CELLS]],
+        ))
+    return findings
 
 
 def check_file(path: str | Path, *, profile: str | None = None, narrative: str | Path | None = None,

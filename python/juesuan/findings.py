@@ -125,6 +125,7 @@ class Report(BaseModel):
     summary: Summary = Field(default_factory=Summary)
     narrative_source: str | None = None
     narrative: list[NarrativeQuote] = Field(default_factory=list)
+    identities: int = 0  # 勾稽关系 evaluated in all (holding or not): what "no error" stands on
 
     def finish(self) -> "Report":
         """Sort findings by place and recount the summary; call once after all rules ran."""

@@ -16,7 +16,11 @@ from .numbers import NotANumber, is_blank, parse_number
 __all__ = ["CellError", "Grid", "a1", "cell_text", "col_letter", "norm_text", "parse_a1"]
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!"})
+#: Excel's error values, the dynamic-array and data-type ones of Excel 365 included.
+_ERRORS = frozenset({
+    "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!",
+})
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,13 @@ class Grid:
     """The used cells of one sheet, 0-based from A1.
 
     ``values`` holds what the reader returned after light normalisation: ``None`` for empty, ``str``,
-    ``int``/``float``, ``bool``, dates, or :class:`CellError`. ``merged`` lists merged areas as
+    ``int``/``float``, ``bool``, dates, or :class:`CellError`. Rows may be ragged (each ends at its last value)
+    and trailing empty rows are left out: use :meth:`get`. ``merged`` lists merged areas as
     (first_row, first_col, last_row, last_col); only their top-left cell holds the value, as in Excel.
+
+    Readers also say what they could not read: ``uncached`` lists the cells holding a formula without a cached
+    value (read as blank; files written by generators rather than Excel), and ``unreadable`` is the Chinese
+    reason when the sheet itself could not be read (its part missing or broken; ``values`` is then empty).
     """
 
     sheet: str
@@ -99,6 +108,8 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    uncached: list[tuple[int, int]] = field(default_factory=list)
+    unreadable: str = ""
     _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
 
     @property

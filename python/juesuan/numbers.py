@@ -10,10 +10,14 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["BLANK_MARKS", "NotANumber", "is_blank", "parse_number", "round_half_up"]
+__all__ = ["BLANK_MARKS", "MAX_DIGITS", "NotANumber", "is_blank", "parse_number", "round_half_up"]
 
 #: Texts that mean "no value" in published tables and 部门决算 exports.
 BLANK_MARKS = frozenset({"", "—", "——", "-", "--", "/", "－", "–", "———", "\\", "无"})
+
+#: Digits a number typed as text may have. More than any amount needs (Excel keeps 15 significant digits), and
+#: a bound on the work of reading one: a cell of a million digits is no amount, it is not a number.
+MAX_DIGITS = 30
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
 _NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*|\d*)(\.\d+)?$")
@@ -37,7 +41,8 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal | None:
 
     Accepts ints, floats (via their shortest repr, so 51368.15 stays 51368.15), and text with thousands
     separators, full-width digits, a trailing ``%`` (divided by 100 only when ``percent`` is set) or a
-    unit suffix ``万元``/``元``. Raises :class:`NotANumber` for anything else, so callers can report it.
+    unit suffix ``万元``/``元``. Raises :class:`NotANumber` for anything else, so callers can report it:
+    infinities and NaN (as floats or Decimals), exponents, and text of more than :data:`MAX_DIGITS` digits.
     """
     if isinstance(value, bool):
         raise NotANumber(str(value))
@@ -48,6 +53,8 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal | None:
             raise NotANumber(str(value))
         return Decimal(repr(value))
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NotANumber(str(value))
         return value
     if value is None or is_blank(value):
         return None
@@ -60,6 +67,8 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal | None:
     is_pct = text.endswith("%")
     if is_pct:
         text = text[:-1]
+    if len(text) > MAX_DIGITS and len(text.replace(",", "").lstrip("+-").replace(".", "", 1)) > MAX_DIGITS:
+        raise NotANumber(value)
     if not _NUMBER.match(text) or text in ("", "+", "-", "."):
         raise NotANumber(value)
     try:

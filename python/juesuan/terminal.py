@@ -78,7 +78,10 @@ def report_summary(report: Report, out: Path | None, json_path: Path | None) -> 
     s = report.summary
     rounding = sum(map(is_rounding, report.findings))
     of_which = f"（其中{ROUNDING} {rounding} 条）" if rounding else ""
-    lines.append(f"结果：错误 {s.errors} 条，警告 {s.warnings} 条{of_which}，提示 {s.infos} 条")
+    explained = sum(1 for f in report.findings if f.explanation and f.severity is Severity.info)
+    said = f"（其中已说明 {explained} 条）" if explained else ""
+    checked = f"核对勾稽关系 {report.identities:,} 个，" if report.identities else ""
+    lines.append(f"结果：{checked}错误 {s.errors} 条，警告 {s.warnings} 条{of_which}，提示 {s.infos} 条{said}")
     shown = sorted(report.findings, key=lambda f: _ORDER[f.severity])[:SHOWN]
     if shown:
         lines += findings_table(shown)

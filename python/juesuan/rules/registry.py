@@ -36,5 +36,6 @@ def check_kind(name: str) -> Callable[[CheckKind], CheckKind]:
 
 def known_kinds() -> frozenset[str]:
     """Every kind a catalogue rule may name (a kind may both state identities and check, e.g. class_match);
-    ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row."""
-    return frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise"}
+    ``localise`` rules are the findings the engine adds when it points at a suspect cell or a missing row;
+    ``uncached`` ones are reported per sheet from what the reader could not read (``check.uncached_findings``)."""
+    return frozenset(IDENTITY_KINDS) | frozenset(CHECK_KINDS) | {"localise", "uncached"}
