@@ -2,8 +2,9 @@
 sentence (:class:`InputError`, exit code 2), never a traceback, a hang or an exhausted memory.
 
 Every file passes the guard first (:mod:`.guard`: a regular, readable, non-empty file; its kind taken from its
-content; a zip package within size and ratio limits). Then .xlsx/.xlsm are streamed by our own sparse reader
-(:mod:`.ooxml`), .xls by xlrd (:mod:`.xls`), .xlsb and .ods by python-calamine (:mod:`.native`). A sheet that
+content; a zip package within size and ratio limits). Then .xlsx/.xlsm are read by python-calamine when a scan
+of their sheets finds them plain (:mod:`.plain`, the fast road), else streamed by our own sparse reader
+(:mod:`.ooxml`); .xls by xlrd (:mod:`.xls`), .xlsb and .ods by python-calamine (:mod:`.native`). A sheet that
 cannot be read while the others can comes back as a Grid with ``unreadable`` set, so the rest is still checked.
 """
 
@@ -23,8 +24,9 @@ def read_workbook(path: str | Path) -> list[Grid]:
     kind = check_input(path)
     if kind == "ooxml":
         from .ooxml import read_ooxml
+        from .plain import read_plain
 
-        return read_ooxml(path)
+        return read_plain(path) or read_ooxml(path)
     if kind == "ole":
         from .xls import read_xls
 

@@ -1,0 +1,146 @@
+"""The fast road for ordinary .xlsx/.xlsm: python-calamine, when a scan of the raw sheet XML shows nothing it
+would get wrong or choke on.
+
+calamine reads a plain workbook several times faster than the streaming reader (:mod:`.ooxml`), but it builds
+each sheet as a dense rectangle up to its farthest cell (one value at XFD1048576 aborts the process), reads
+error values as blanks and cannot tell a formula without a cached value from an empty cell. The scan - C-level
+regular expressions over each sheet part, decompressed in chunks, no parsing - finds the farthest row and
+column and any error value, uncached formula or document type declaration. Only a workbook without any of them,
+whose rectangles stay within :data:`MAX_DENSE` cells, takes this road; anything else, and anything calamine
+raises on, goes to the streaming reader.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from ..grid import Grid, normalise_value
+from .guard import open_package
+
+__all__ = ["MAX_DENSE", "read_plain"]
+
+#: Cells the dense rectangles of one workbook may hold on this road (a 200,000-row table of 8 columns: 1.6 M).
+MAX_DENSE = 4_000_000
+_CHUNK = 1 << 22
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
+_ROW = re.compile(rb'<row r="(\d{1,9})"')
+_WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})')
+#: Cells in rows past 99,999 (their row must be counted: a cell's reference, not its row element, places it).
+_FAR_ROW = re.compile(rb'<c r="[A-Z]+(\d{6,})"')
+#: A cell reference without a row (calamine would place the cell by guess).
+_ODD = re.compile(rb'<c r="[A-Z]*"')
+#: What calamine would get wrong, found by plain byte searches (fast): error values, booleans (rare in these
+#: tables, and calamine reads a bad one without a word) and formulas without a cached value (``<f>…</f></c>``,
+#: ``<f …/></c>``). A DTD is looked for at the start of every part.
+_NOT_PLAIN = (b't="e"', b't="b"', b"</f></c>", b'"/></c>')
+
+
+_CLEANED = frozenset({str, date})
+
+
+def _clean(value: str | date) -> object:
+    """A cell as the streaming reader gives it: empty and whitespace text as None, error texts as CellError,
+    dates as midnight datetimes."""
+    if type(value) is str:
+        return None if value == "" else normalise_value(value)
+    return datetime.combine(value, time())  # type: ignore[arg-type]
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _extent(archive: zipfile.ZipFile, name: str) -> int | None:
+    """Rows × columns of a sheet part's farthest cells, or ``None`` when the part is not plain. Rows and cells
+    must carry their reference first, as Excel and the common libraries write them: a part that writes them
+    otherwise (prefixed names, attributes in another order, no references) is left to the streaming reader.
+    The part is read in chunks cut after a ``</row>``, so no row is split between two of them."""
+    rows = columns = 1
+    rest = b""
+    with archive.open(name) as part:
+        while True:
+            chunk = part.read(_CHUNK)
+            data = rest + chunk
+            if not data:
+                break
+            cut = data.rfind(b"</row>") + 6 if chunk else len(data)
+            if cut < 6:
+                cut = len(data)
+            data, rest = data[:cut], data[cut:]
+            if any(mark in data for mark in _NOT_PLAIN) or _ODD.search(data):
+                return None
+            found = _ROW.findall(data)
+            if len(found) != data.count(b"<row") or data.count(b'<c r="') != data.count(b"<c ") + data.count(b"<c>"):
+                return None
+            rows = max([rows, *map(int, found), *map(int, _FAR_ROW.findall(data))])
+            if _WIDE_COLUMN.search(data):
+                columns = max([columns, *map(_column, set(_WIDE_COLUMN.findall(data)))])
+            if not chunk:
+                break
+    if rows > MAX_ROW or columns > MAX_COLUMN:
+        return None  # past Excel's sheet: the streaming reader says the sheet is broken
+    return rows * max(columns, 26)
+
+
+def _declares_dtd(archive: zipfile.ZipFile, name: str) -> bool:
+    with archive.open(name) as part:
+        return b"<!DOCTYPE" in part.read(4096)
+
+
+def _plain(path: Path) -> bool:
+    """No part declares a DTD, every worksheet part is plain, and the rectangles together stay within
+    :data:`MAX_DENSE` cells."""
+    try:
+        with open_package(path) as archive:
+            names = archive.namelist()
+            if any(_declares_dtd(archive, n) for n in names if n.lower().endswith((".xml", ".rels"))):
+                return False
+            sheets = [n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
+            total = 0
+            for name in sheets:
+                extent = _extent(archive, name)
+                if extent is None:
+                    return False
+                total += extent
+            return bool(sheets) and total <= MAX_DENSE
+    except Exception:  # a damaged part: the streaming reader says which
+        return False
+
+
+def read_plain(path: Path) -> list[Grid] | None:
+    """Every worksheet as a Grid through python-calamine, or ``None`` when the workbook is not plain enough."""
+    if not _plain(path):
+        return None
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception:  # calamine raises several error types on what it cannot read: the streaming reader decides
+        return None
+    grids = []
+    try:
+        for meta in book.sheets_metadata:
+            if "Chart" in str(getattr(meta, "typ", "")):
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            values = sheet.to_python(skip_empty_area=False)
+            for i, row in enumerate(values):  # row by row in place: never two copies of the sheet at once
+                row = [_clean(v) if type(v) in _CLEANED else v for v in row]
+                while row and row[-1] is None:  # ragged rows, as the streaming reader gives them
+                    row.pop()
+                values[i] = row
+            while values and not values[-1]:
+                values.pop()
+            merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+            grids.append(Grid(meta.name, values, merged))
+    except Exception:
+        return None
+    finally:
+        book.close()
+    return grids
