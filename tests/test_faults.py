@@ -98,6 +98,14 @@ def test_not_a_number(tmp_path):
     assert v02.severity.value == "error" and "待定" in v02.message
 
 
+def test_a_long_text_in_an_amount_cell_is_quoted_short(tmp_path):
+    book = build_workbook(load_seed_tables())
+    book["三公经费"]["L8"] = "待定" + "说明" * 5000
+    save_workbook(book, tmp_path / "t.xlsx")
+    v02 = find(check_file(tmp_path / "t.xlsx"), "V02", "L8")
+    assert v02.message == "金额单元格中不是数字：“待定" + "说明" * 19 + "…”"
+
+
 def test_table_starting_elsewhere(tmp_path):
     base = {(f.rule, f.cell, f.expected) for f in check(tmp_path, name="a.xlsx").findings}
     moved = check(tmp_path, name="b.xlsx", start_row=5, start_col=3)

@@ -35,6 +35,14 @@ def test_a_label_merged_over_two_rows_keeps_the_header_going():
     assert header_bottom(SheetIndex(g), 0) == 1
 
 
+def test_a_number_row_of_odd_digits_is_read_without_error():
+    """A 栏次 cell of ``²`` or of thousands of digits is no column number (``int`` raises on both)."""
+    g = grid([["项目", "合计", "基本支出"], ["栏次", "²", "9" * 5000], ["合计", 3.0, 3.0]])
+    block = header_block(SheetIndex(g), 0, 1)
+    assert [c.number for c in block.columns] == [None, None, None]
+    assert [c.path for c in block.columns] == [("项目",), ("合计",), ("基本支出",)]
+
+
 def test_unmerged_header_reads_like_the_merged_one():
     rows = [
         ["项目", N, N, N, "本年支出合计", "基本支出"],

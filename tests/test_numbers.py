@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.numbers import NotANumber, is_blank, parse_number, round_half_up
+from juesuan.numbers import NotANumber, count, is_blank, parse_number, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,12 @@ def test_not_a_number(raw):
 @pytest.mark.parametrize("value, places, expected", [("2.675", 2, "2.68"), ("0.125", 2, "0.13"), ("82.0778", 2, "82.08"), ("97.0037", 0, "97"), ("-0.5", 0, "-1")])
 def test_round_half_up_like_excel(value, places, expected):
     assert round_half_up(Decimal(value), places) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0", 0), ("12", 12), ("999999999", 999999999), ("1234567890", None), ("9" * 5000, None),
+    ("²", None), ("１２", None), ("-1", None), ("", None), (None, None), ("1.0", None),
+])
+def test_count_takes_only_short_ascii_digits(text, expected):
+    """``str.isdigit`` alone lets ``²`` and 5,000-digit strings through to ``int``, which raises on both."""
+    assert count(text) == expected

@@ -154,6 +154,13 @@ def test_faults_a_target_table_can_show() -> None:
 
     assert not [f for f in check_table(_changed("003-01", right_way_round)) if f.rule == "P-TGT-FORMULA-INVERTED"]
 
+    def prose(grid: Grid, table: PerfTable) -> None:  # no 计算公式 but a pasted page: not searched
+        row = next(r for r in table.indicators if r.level3 == "会议完成率")
+        r, c = row.cells["explain"]
+        grid.values[r][c] = "当年应召开的会议数÷实际召开会议数" + "说" * 300_000
+
+    assert not [f for f in check_table(_changed("003-01", prose)) if f.rule == "P-TGT-FORMULA-INVERTED"]
+
 
 def test_check_reports_target_tables_without_errors() -> None:
     report = check_file(LIUZHI)

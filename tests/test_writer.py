@@ -407,10 +407,10 @@ def test_a_record_made_in_live_excel_is_cleared_exactly_in_a_file(tmp_path):
 def test_a_part_that_would_unpack_past_the_limit_is_refused(tmp_path, capsys, monkeypatch):
     marked = tmp_path / "m.xlsx"
     assert run("check", SAMPLE, "--out", marked) == 0
-    monkeypatch.setattr("juesuan.adapters.package.MAX_PART", 10_000)  # the sample's sheets are 15-23 KB
+    monkeypatch.setattr("juesuan.read.guard.MAX_PART", 10_000)  # the sample's sheets are 15-23 KB
     capsys.readouterr()
     assert run("clear", marked, "--out", tmp_path / "c.xlsx") == 2
-    assert "解压后过大，疑似压缩炸弹" in capsys.readouterr().err
+    assert "解压后过大（疑似“压缩炸弹”）" in capsys.readouterr().err
     assert not (tmp_path / "c.xlsx").exists()
 
 

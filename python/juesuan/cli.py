@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .argparse_zh import ChineseParser
+from .numbers import count
 from .outputs import guard_outputs, preflight
 from .read import SUPPORTED, InputError
 
@@ -270,9 +271,10 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
 
 def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    number = count(text)
+    if not number:
         raise argparse.ArgumentTypeError(f"应为正整数：{text}")
-    return int(text)
+    return number
 
 
 def _add_check(sub: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["BLANK_MARKS", "MAX_DIGITS", "NotANumber", "is_blank", "parse_number", "round_half_up"]
+__all__ = ["BLANK_MARKS", "MAX_DIGITS", "NotANumber", "count", "is_blank", "parse_number", "round_half_up"]
 
 #: Texts that mean "no value" in published tables and 部门决算 exports.
 BLANK_MARKS = frozenset({"", "—", "——", "-", "--", "/", "－", "–", "———", "\\", "无"})
@@ -25,6 +25,12 @@ _NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*|\d*)(\.\d+)?$")
 
 class NotANumber(ValueError):
     """A cell that should hold an amount holds text that is no number (e.g. ``待定``)."""
+
+
+def count(text: str | None) -> int | None:
+    """A count, index or column number as a file or a user writes it: plain ASCII digits, at most nine of them;
+    ``None`` otherwise. ``str.isdigit`` alone lets through ``²`` and digit strings too long for ``int``."""
+    return int(text) if text and len(text) <= 9 and text.isascii() and text.isdigit() else None
 
 
 def is_blank(value: object) -> bool:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["display_width", "wrap"]
+__all__ = ["clip", "display_width", "wrap"]
 
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes: wide and full-width characters count two, combining marks none."""
     return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: a message quotes what a cell holds, and a cell may
+    hold a pasted page."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..read import InputError
+from ..read.guard import open_package
 
 __all__ = ["CT", "Package", "PackageError", "REL", "SheetRef", "rel_type"]
 
@@ -38,11 +39,6 @@ WORKBOOK_TYPES = {
     ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
 }
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-
-#: Limits against zip bombs: no part we decompress may exceed this, nor expand more than RATIO times.
-MAX_PART = 256 * 1024 * 1024
-MAX_TOTAL = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 1000
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False,
                           huge_tree=True)
@@ -81,12 +77,11 @@ class Package:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise PackageError(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
+        try:  # the reader's limits (parts, sizes, compression ratio, encryption): what it reads, we may copy
+            self.zip = open_package(path)
+        except InputError as exc:
+            raise PackageError(str(exc)) from None
         self.infos = {i.filename: i for i in self.zip.infolist() if not i.is_dir()}
-        self._guard()
         self.trees: dict[str, etree._Element] = {}  # parts to serialise on save
         self._parsed: dict[str, etree._Element] = {}  # every part parsed so far
         self.data: dict[str, bytes] = {}  # parts replaced or added as bytes
@@ -99,14 +94,6 @@ class Package:
         self.ns, self.r_ns = ns, R_NS[ns]
 
     # -------------------------------------------------------------- parts
-
-    def _guard(self) -> None:
-        total = 0
-        for info in self.infos.values():
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > MAX_PART or total > MAX_TOTAL or (info.file_size > 1_000_000 and ratio > MAX_RATIO):
-                raise PackageError(f"工作簿中的部件“{info.filename}”解压后过大，疑似压缩炸弹")
 
     def exists(self, name: str) -> bool:
         return name not in self.removed and (name in self.infos or name in self.data or name in self.trees)

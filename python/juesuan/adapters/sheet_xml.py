@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
 
 from ..grid import a1, parse_a1
+from ..numbers import count
 from .package import Package, SheetRef
 from .styles import Styles
 
@@ -69,8 +70,8 @@ def cell_text(cell: etree._Element, strings: list[str], q: Any) -> str | None:
     if value is None:
         return None
     if kind == "s":
-        index = int(value) if value.isdigit() else -1
-        return strings[index] if 0 <= index < len(strings) else None
+        index = count(value)
+        return strings[index] if index is not None and index < len(strings) else None
     if kind == "n" and value.endswith(".0"):
         return value[:-2]
     return value
@@ -165,18 +166,20 @@ class Worksheet:
         """The cell format index of a 0-based cell (0 when the cell has none; the row's or column's format does
         not matter here: a marked cell gets a <c> of its own)."""
         cell = self.cell(row, col)
-        if cell is not None and cell.get("s", "").isdigit():
-            return int(cell.get("s"))
+        if cell is not None and (s := count(cell.get("s"))) is not None:
+            return s
         row_element = self.rows().get(row + 1)
-        if row_element is not None and row_element.get("customFormat") in ("1", "true") and row_element.get("s", "").isdigit():
-            return int(row_element.get("s"))
+        if row_element is not None and row_element.get("customFormat") in ("1", "true"):
+            if (s := count(row_element.get("s"))) is not None:
+                return s
         return self._column_style(col)
 
     def _column_style(self, col: int) -> int:
         cols = self.root.find(self.q("cols"))
         for spec in cols.iter(self.q("col")) if cols is not None else ():
-            if int(spec.get("min", "0")) <= col + 1 <= int(spec.get("max", "0")) and spec.get("style", "").isdigit():
-                return int(spec.get("style"))
+            low, high, style = count(spec.get("min")), count(spec.get("max")), count(spec.get("style"))
+            if low is not None and high is not None and style is not None and low <= col + 1 <= high:
+                return style
         return 0
 
     def texts(self, strings: list[str]) -> list[list[str | None]]:
@@ -215,11 +218,11 @@ class Worksheet:
                 f = c.find(self.q("f"))
                 if f is not None:
                     formulas[pos] = "=" + (f.text or "")
-                s = c.get("s")
-                if s and s.isdigit() and s != "0":
-                    code = codes.get(int(s))
+                s = count(c.get("s"))
+                if s:
+                    code = codes.get(s)
                     if code is None:
-                        code = codes[int(s)] = styles.number_format(int(s))
+                        code = codes[s] = styles.number_format(s)
                     if code:
                         formats[pos] = code
         return formulas, formats

@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..numbers import count
 from .package import Package
 
 __all__ = ["BUILTIN_FORMATS", "Styles", "canonical", "fill_of_interior", "interior_of"]
@@ -53,8 +54,9 @@ def _com_colour(node: etree._Element | None, palette: list[str]) -> dict[str, An
         out["ThemeColor"] = _THEMES.get(int(node.get("theme", "0")), int(node.get("theme", "0")) + 1)
         return out
     rgb = node.get("rgb")
-    if rgb is None and node.get("indexed", "").isdigit() and int(node.get("indexed", "0")) < len(palette):
-        rgb = palette[int(node.get("indexed", "0"))]
+    indexed = count(node.get("indexed"))
+    if rgb is None and indexed is not None and indexed < len(palette):
+        rgb = palette[indexed]
     if rgb and len(rgb) >= 6:
         r, g, b = (int(rgb[-6:][i:i + 2], 16) for i in (0, 2, 4))
         out["Color"] = r | g << 8 | b << 16

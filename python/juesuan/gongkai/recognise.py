@@ -38,6 +38,9 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})(\D.*)$")
 _FRAME = re.compile(r"公开\d{1,2}表|财决\d{1,2}表|单位[：:]|^部门|^编制|年度|^\d{4}年$|^单位$|^（?万?元）?$")
 _LEVELS = {3: "类", 5: "款", 7: "项"}
+#: Blank rows that end a table's notes: a line far below is no 注 of this table (and a stray cell a million rows
+#: down does not make every table walk there).
+_NOTE_GAP = 20
 
 
 class NotATable(Exception):
@@ -255,10 +258,12 @@ class _Rows:
             texts = self.index.texts(r)
             if texts and r > first and any(title_kind(t) for t in texts.values()):
                 break
+            if not texts and r - last > _NOTE_GAP:
+                break
             values = [str(v).strip() for v in self.index.grid.values[r] if isinstance(v, str) and v.strip()]
             if values:
                 notes.append(" ".join(values))
-            last = r
+                last = r
         return notes, last
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..numbers import BLANK_MARKS
+from ..numbers import BLANK_MARKS, count
 from .sheet import SheetIndex
 
 __all__ = [
@@ -65,9 +65,7 @@ def is_number_row(texts: dict[int, str]) -> bool:
     values = list(texts.values())
     if "栏次" in values:
         return True
-    return len(values) >= 2 and all(t.isdigit() for t in values) and [int(t) for t in values] == list(
-        range(1, len(values) + 1)
-    )
+    return len(values) >= 2 and [count(t) for t in values] == list(range(1, len(values) + 1))
 
 
 def is_data_row(texts: dict[int, str]) -> bool:
@@ -196,8 +194,8 @@ def header_block(index: SheetIndex, top: int, bottom: int, left: int = 0, right:
         path: list[str] = []
         for raw in seen[col]:
             text = clean_label(raw)
-            if text and text != "栏次" and not text.isdigit() and (not path or path[-1] != text):
+            if text and text != "栏次" and count(text) is None and (not path or path[-1] != text):
                 path.append(text)
         number = index.text(number_row, col) if number_row is not None else ""
-        columns.append(HeaderColumn(col, tuple(path), int(number) if number.isdigit() else None))
+        columns.append(HeaderColumn(col, tuple(path), count(number)))
     return HeaderBlock(top, bottom, left, right, tuple(columns), number_row, frozenset(words))

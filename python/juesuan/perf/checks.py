@@ -665,6 +665,9 @@ _TARGET_GROUPS = ("产出指标", "效益指标", "满意度指标")
 #: One division in a 计算公式: the part before ÷ or / (back to a separator) and the part after (to ×, * or a
 #: separator).
 _DIVISION = re.compile(r"([^，,。；;：:、（(]+(?:（[^）]*）[^，,。；;：:、÷/]*)*)\s*[÷/]\s*([^×*＊，,。；;]+)")
+#: A 计算公式 is a line. A longer cell is prose, and the division pattern backtracks quadratically on a long run
+#: without a separator, so such a cell is not searched.
+_FORMULA_MAX = 500
 #: 应 as in 应召开 / 应发放 (the planned count), not 供应 / 适应 / 响应 / 相应.
 _PLANNED = re.compile(r"(?<![供适响反相对回])应|计划|预计")
 _BUDGET_FLOOR = Decimal(10000)
@@ -748,6 +751,8 @@ def _target_row(table: PerfTable, row: IndicatorRow) -> list[Finding]:
 def _inverted(formula: str) -> tuple[str, str] | None:
     """The (numerator, denominator) of a rate formula that divides the planned count by the actual one
     (``当年应召开的会议数÷实际召开会议数``): a rate is 实际 ÷ 应有."""
+    if len(formula) > _FORMULA_MAX:
+        return None
     for found in _DIVISION.finditer(formula):
         numerator, denominator = found.group(1).strip(), found.group(2).strip()
         if _PLANNED.search(numerator) and "实际" not in numerator and "实际" in denominator:

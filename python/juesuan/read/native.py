@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..grid import Grid, normalise_value
+from ..numbers import count
 from .guard import InputError, open_package
 from .ooxml import _PARSE, _SCATTERED, _ZIP_ERRORS, _refuse_dtd
 
@@ -47,7 +48,7 @@ _VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 
 def _repeat(el: etree._Element, attribute: str) -> int:
     value = el.get(_TABLE + attribute, "1")
-    return int(value) if value.isdigit() else 1
+    return count(value) or 1
 
 
 def _ods_extents(path: Path) -> dict[str, int]:

@@ -28,6 +28,7 @@ from typing import IO
 from lxml import etree
 
 from ..grid import CellError, Grid, normalise_value
+from ..numbers import count
 from .guard import InputError, open_package
 
 __all__ = ["MAX_CELLS", "MAX_UNITS", "read_ooxml"]
@@ -181,7 +182,7 @@ def _date_styles(package: _Package, part: str | None) -> frozenset[str]:
     dates = set()
     for i, fmt in enumerate(xfs):
         code = custom.get(fmt)
-        if (code is not None and _is_date_code(code)) or (code is None and _count(fmt) in _DATE_FORMAT_IDS):
+        if (code is not None and _is_date_code(code)) or (code is None and count(fmt) in _DATE_FORMAT_IDS):
             dates.add(str(i))
     return frozenset(dates)
 
@@ -196,11 +197,6 @@ def _number(text: str) -> float | str | None:
             return None
         raise _Unreadable("数值单元格的值不是数字") from None
     return number if number - number == 0 else text.strip()
-
-
-def _count(text: str | None) -> int | None:
-    """A row number, index or format id as the file writes it: plain ASCII digits, at most nine of them."""
-    return int(text) if text and len(text) <= 9 and text.isascii() and text.isdigit() else None
 
 
 def _drop_before(el: etree._Element) -> None:
@@ -307,7 +303,7 @@ class _SheetReader:
             name = local[el.tag]
             if name == "row":
                 ref = el.get("r")
-                if (number := _count(ref)) is not None:
+                if (number := count(ref)) is not None:
                     row_no = number
                 elif not len(el):
                     row_no += 1
@@ -344,7 +340,7 @@ class _SheetReader:
                 continue
             if text is not None and (kind is None or kind == "n") and el.get("s") not in dates:
                 value = _number(text)
-            elif kind == "s" and (index := _count(text)) is not None and index < n_strings:
+            elif kind == "s" and (index := count(text)) is not None and index < n_strings:
                 value = strings[index]
             else:
                 value = self._value(kind or "n", text, inline, el.get("s"))
@@ -413,7 +409,7 @@ def _next(el: etree._Element, row_no: int, col_no: int) -> tuple[int, int]:
     if col_no == 0:
         parent = el.getparent()
         given = parent.get("r") if parent is not None else None
-        number = _count(given)
+        number = count(given)
         row = number if number is not None else row_no + 1
     if not (1 <= row <= MAX_ROW and col_no < MAX_COL):
         raise _Unreadable("单元格超出 Excel 工作表的范围")

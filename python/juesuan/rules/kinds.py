@@ -15,6 +15,7 @@ from ..findings import Finding
 from ..gongkai.tables import Line, Table
 from ..grid import a1
 from ..layout import clean_label
+from ..textwidth import clip
 from .identities import Cell, CellKey, Identity, IdentityList, IdentitySet, make_identity
 from .model import Rule
 from .registry import CHECK_KINDS, CheckKind, Tables, check_kind, identity_kind
@@ -318,7 +319,7 @@ def _issues(code: str) -> CheckKind:
             for issue, pos, raw, value in table.issues:
                 if issue == code:
                     yield Finding(rule=rule.id, severity=rule.severity, sheet=table.sheet, cell=a1(*pos), table=table.kind,
-                                  expected=value, message=f"{rule.name}：“{raw}”")
+                                  expected=value, message=f"{rule.name}：“{clip(str(raw))}”")
     return check
 
 
