@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 
 from conftest import SAMPLE
-from juesuan.check import recognise_all
+from juesuan.check import check_file, recognise_all
 from juesuan.formula.rules import catalogue_formula_findings
 from juesuan.formula.syntax import parse_many
 from juesuan.read import read_workbook
 from juesuan.rules import load_catalogue, run
+from juesuan.rules.formulas import formula_kind
 from workbooks.build import build_workbook, load_seed_tables, save_workbook
 from workbooks.variants import matrix, vary
 
@@ -45,6 +46,30 @@ def test_every_rule_the_language_can_say_has_its_formula():
     for rule in WITH_FORMULA:
         formulas, _ = parse_many(rule.formula, rule.id)
         assert len(formulas) == 1 and all(ref.table for ref in formulas[0].refs), rule.id
+
+
+def test_every_formula_binds_on_the_sample():
+    """A rule whose row or column a workbook lacks is skipped (below); on the sample, every one must bind, so a
+    typo in a catalogue formula cannot pass for a missing line."""
+    tables = recognise_all(read_workbook(SAMPLE))[0]
+    unbound = [rule.id for rule in WITH_FORMULA if not sum(len(s) for s in formula_kind(rule, tables))]
+    assert unbound == []
+
+
+def test_a_table_without_a_line_a_rule_names_is_checked_without_that_rule(tmp_path):
+    """A region's 公开01 without the 国有资本经营 line, a 公开06 whose 公用经费合计 lost its label: the rules naming
+    them do not apply, every other rule still runs (this made the whole check fail with a traceback)."""
+    tables = load_seed_tables()
+    tables["公开01"].delete("国有资本经营预算财政拨款收入")
+    tables["公开06"].row("公用经费合计").name = ""
+    save_workbook(build_workbook(tables), tmp_path / "t.xlsx")
+    found = recognise_all(read_workbook(tmp_path / "t.xlsx"))[0]
+    skipped = {rule.id for rule in WITH_FORMULA if not formula_kind(rule, found)}
+    names = {rule.id for rule in WITH_FORMULA if "国有资本经营预算财政拨款收入" in rule.formula
+             or "公用经费合计" in rule.formula}
+    assert skipped == names and len(names) >= 4
+    report = check_file(tmp_path / "t.xlsx")
+    assert len(report.tables) == 9 and report.identities > 300
 
 
 def test_the_sample_gives_the_catalogue_findings():

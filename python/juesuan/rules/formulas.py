@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..formula.binding import NotApplicable, column_keys, table_kind
+from ..formula.binding import BindError, NotApplicable, column_keys, table_kind
 from ..formula.evaluate import Comparison, Term, comparisons
 from ..formula.gongkai import GongkaiTable, formula_tables
 from ..formula.syntax import BinOp, Expr, Formula, Neg, Ref, parse_many
@@ -128,5 +128,8 @@ def formula_kind(rule: Rule, tables: Tables) -> list[IdentitySet]:
         if sums is not None:
             return [sums]
         return [IdentityList(rule, [_identity(rule, c) for c in comparisons(formula, views)])]
-    except NotApplicable:
-        return []  # a table the rule needs is not in the workbook: the rule does not apply
+    except (NotApplicable, BindError):
+        # A table the rule needs is not in the workbook, or a table lacks the row or column it names (a region's
+        # template without that line, a damaged label): the rule does not apply, as the kinds it replaced did.
+        # The catalogue test holds every rule to bind on the sample, so a typo in a formula cannot hide here.
+        return []
