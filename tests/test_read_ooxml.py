@@ -151,8 +151,7 @@ def test_non_finite_numbers_are_not_a_number(tmp_path, text):
     never added as an infinity (issue #9 §15)."""
     report = check_file(variant(tmp_path, change=with_cell("L8", f'<c r="L8"><v>{text}</v></c>')))
     v02 = only(report, "V02")
-    # the streaming reader keeps the text the file holds, python-calamine (plain workbooks) the float it makes
-    assert (v02.sheet, v02.cell) == ("三公经费", "L8") and any(f"“{shown}”" in v02.message for shown in (text, str(float(text))))
+    assert (v02.sheet, v02.cell) == ("三公经费", "L8") and f"“{text}”" in v02.message
 
 
 def test_formulas_without_cached_values_are_reported(tmp_path):

@@ -38,6 +38,10 @@ def test_layout_variants_read_the_same_on_both_roads(tmp_path, layout):
     with_cell("L8", '<c r="XFD1048576"><v>1</v></c>'),  # calamine would allocate the whole sheet
     {SHEET3: lambda d: d.replace(b'<c r="A7"', b'<c r="A"', 1)},
     {"xl/workbook.xml": lambda d: b'<!DOCTYPE workbook [<!ENTITY a "aaaa">]>' + d},
-], ids=["error-value", "uncached-formula", "boolean", "far-cell", "reference-without-row", "dtd"])
+    with_cell("L8", '<c r="L8"><v>inf</v></c>'),  # calamine makes an infinity of these
+    with_cell("L8", '<c r="L8"><v>NaN</v></c>'),
+    with_cell("L8", '<c r="L8"><v>1e309</v></c>'),
+], ids=["error-value", "uncached-formula", "boolean", "far-cell", "reference-without-row", "dtd", "inf", "nan",
+        "overflow"])
 def test_what_calamine_gets_wrong_takes_the_streaming_road(tmp_path, change):
     assert read_plain(variant(tmp_path, change=change)) is None

@@ -5,7 +5,7 @@ calamine reads a plain workbook several times faster than the streaming reader (
 each sheet as a dense rectangle up to its farthest cell (one value at XFD1048576 aborts the process), reads
 error values as blanks and cannot tell a formula without a cached value from an empty cell. The scan - C-level
 regular expressions over each sheet part, decompressed in chunks, no parsing - finds the farthest row and
-column and any error value, uncached formula or document type declaration. Only a workbook without any of them,
+column and any error value, non-finite number, uncached formula or document type declaration. Only a workbook without any of them,
 whose rectangles stay within :data:`MAX_DENSE` cells, takes this road; anything else, and anything calamine
 raises on, goes to the streaming reader.
 """
@@ -36,6 +36,9 @@ _ODD = re.compile(rb'<c r="[A-Z]*"')
 #: tables, and calamine reads a bad one without a word) and formulas without a cached value (``<f>…</f></c>``,
 #: ``<f …/></c>``). A DTD is looked for at the start of every part.
 _NOT_PLAIN = (b't="e"', b't="b"', b"</f></c>", b'"/></c>')
+#: A value calamine would read as an infinity or NaN (``inf``, ``NaN``, ``1e309``): the streaming reader keeps the
+#: text, reported as not a number. (Text results of formulas with these letters take that road too, harmlessly.)
+_NON_FINITE = re.compile(rb"<v>[^<]*(?:[iInN]|[eE]\+?\d{3})")
 
 
 _CLEANED = frozenset({str, date})
@@ -73,7 +76,7 @@ def _extent(archive: zipfile.ZipFile, name: str) -> int | None:
             if cut < 6:
                 cut = len(data)
             data, rest = data[:cut], data[cut:]
-            if any(mark in data for mark in _NOT_PLAIN) or _ODD.search(data):
+            if any(mark in data for mark in _NOT_PLAIN) or _ODD.search(data) or _NON_FINITE.search(data):
                 return None
             found = _ROW.findall(data)
             if len(found) != data.count(b"<row") or data.count(b'<c r="') != data.count(b"<c ") + data.count(b"<c>"):
