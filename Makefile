@@ -48,6 +48,8 @@ bench: setup
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_read.py
+	$(BIN)/python bench/bench_formula.py
+	$(BIN)/python bench/bench_localise.py
 
 # 模糊测试：5000 个变异的示例工作簿，每例检查退出码、回溯、超时、内存、原文件与临时文件（issue #9 §13）。
 fuzz: setup-test
