@@ -143,7 +143,7 @@ import sys
 from juesuan.cli import main
 code = main(sys.argv[1:])
 heavy = ("pydantic", "numpy", "pandas", "openpyxl", "xlwings", "tqdm", "multiprocessing", "concurrent.futures",
-         "juesuan.perf", "juesuan.check")
+         "juesuan.perf", "juesuan.perf.fill", "juesuan.check")
 print("LOADED:" + " ".join(m for m in heavy if m in sys.modules))
 """
 
@@ -156,7 +156,8 @@ print("LOADED:" + " ".join(m for m in heavy if m in sys.modules))
 ])
 def test_commands_import_only_what_they_use(argv: list[str], allowed: set[str]) -> None:
     """Issue 10 §3: the guide, help and usage errors load no model, table or Excel library; a single check adds
-    only the checker (pydantic models, rules, 绩效 recognition) - no numpy, openpyxl, xlwings, tqdm or pool."""
+    only the checker (pydantic models, rules, 绩效 recognition) - no fill planner, numpy, openpyxl, xlwings, tqdm or
+    pool."""
     result = subprocess.run([sys.executable, "-c", _LOADED, *argv], capture_output=True, text=True, timeout=300)
     loaded = result.stdout.rsplit("LOADED:", 1)[1].split()
     assert set(loaded) == allowed, result.stdout + result.stderr

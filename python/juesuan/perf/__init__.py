@@ -1,7 +1,8 @@
-"""绩效自评 and 绩效目标表: value grammar, completion, scoring profiles, recognition of the tables, checks and fills."""
+"""绩效自评 and 绩效目标表: value grammar, completion, scoring profiles, recognition of the tables and checks.
+
+The fill planner (:mod:`.fill`) is imported by ``juesuan fill`` only: a check never pays for it."""
 
 from .checks import RULES, check_perf, check_table
-from .fill import FillPlan, plan_fill
 from .indicator import *  # noqa: F403
 from .indicator import __all__ as _indicator_all
 from .model import DEPT, PROJECT, TARGET_DEPT, TARGET_PROJECT, PerfTable
@@ -13,6 +14,6 @@ from .scoring import __all__ as _scoring_all
 
 __all__ = [
     *_indicator_all, *_profile_all, *_scoring_all,
-    "DEPT", "PROJECT", "TARGET_DEPT", "TARGET_PROJECT", "FillPlan", "PerfTable", "RULES", "check_perf", "check_table",
-    "plan_fill", "recognise_perf",
+    "DEPT", "PROJECT", "TARGET_DEPT", "TARGET_PROJECT", "PerfTable", "RULES", "check_perf", "check_table",
+    "recognise_perf",
 ]
