@@ -11,6 +11,8 @@ from juesuan.read.plain import read_plain
 from test_read_ooxml import SHEET3, variant, with_cell
 from workbooks.build import build_workbook, load_seed_tables
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
 
 def same(a, b) -> bool:
     return [(g.sheet, g.values, sorted(g.merged)) for g in a] == [(g.sheet, g.values, sorted(g.merged)) for g in b]
@@ -41,7 +43,44 @@ def test_layout_variants_read_the_same_on_both_roads(tmp_path, layout):
     with_cell("L8", '<c r="L8"><v>inf</v></c>'),  # calamine makes an infinity of these
     with_cell("L8", '<c r="L8"><v>NaN</v></c>'),
     with_cell("L8", '<c r="L8"><v>1e309</v></c>'),
+    # a far cell calamine would place (and abort on) although it is not written the usual way:
+    with_cell("L8", '<c\tr="XFD1048576"><v>1</v></c>'),
+    with_cell("L8", '<c\nr="XFD1048576"><v>1</v></c>'),
+    with_cell("L8", '<c s="0" r="XFD1048576"><v>1</v></c>'),
+    with_cell("L8", '<c r="&#88;FD1048576"><v>1</v></c>'),
+    with_cell("L8", f'<x:c xmlns:x="{MAIN}" r="XFD1048576"><x:v>1</x:v></x:c>'),
+    {SHEET3: lambda d: d.replace(b"</sheetData>", f'<x:row xmlns:x="{MAIN}" r="1048576"><x:c r="XFD1048576"><x:v>1</x:v>'
+                                                  f'</x:c></x:row></sheetData>'.encode())},
 ], ids=["error-value", "uncached-formula", "boolean", "far-cell", "reference-without-row", "dtd", "inf", "nan",
-        "overflow"])
+        "overflow", "tab-before-reference", "newline-before-reference", "reference-not-first", "character-reference",
+        "prefixed-cell", "prefixed-row"])
 def test_what_calamine_gets_wrong_takes_the_streaming_road(tmp_path, change):
     assert read_plain(variant(tmp_path, change=change)) is None
+
+
+def test_page_breaks_keep_the_fast_road(tmp_path):
+    """A report set up for printing has manual page breaks (``<rowBreaks>``, ``<colBreaks>``): that is no reason
+    to read it four times slower."""
+    breaks = '<rowBreaks count="1" manualBreakCount="1"><brk id="20" max="16383" man="1"/></rowBreaks>'
+    path = variant(tmp_path, change={SHEET3: lambda d: d.replace(b"</worksheet>", breaks.encode() + b"</worksheet>")})
+    grids = read_plain(path)
+    assert grids is not None and same(grids, read_ooxml(path))
+
+
+def test_row_elements_that_understate_the_cells_are_counted_by_calamine(tmp_path, monkeypatch):
+    """Row elements say row 1, the cell says Z99999: the scan counts one row, calamine places the cell where its
+    reference says; the rectangles calamine actually built are held to the same limit."""
+    path = variant(tmp_path, change=with_cell("L8", '<c r="Z99999"><v>1</v></c>'))
+    assert read_plain(path) is not None
+    monkeypatch.setattr("juesuan.read.plain.MAX_DENSE", 2_000_000)  # the scan's count stays far below it
+    assert read_plain(path) is None
+
+
+def test_a_row_longer_than_a_chunk_takes_the_streaming_road(tmp_path, monkeypatch):
+    """The scan reads a part in chunks cut after a row's end, reading on while a row goes on; more than a chunk
+    without any row end could hide a tag split between two chunks, so such a part is not plain."""
+    monkeypatch.setattr("juesuan.read.plain._CHUNK", 4096)
+    assert read_plain(SAMPLES / "gz_2023_juesuan.xlsx") is not None  # its rows are far shorter
+    long_row = "".join(f'<c r="{column}1"><v>1</v></c>' for column in ("A", "B", "C", "D") * 300)
+    path = variant(tmp_path, change={SHEET3: lambda d: d.replace(b"<sheetData>", f'<sheetData><row r="1">{long_row}</row>'.encode(), 1)})
+    assert read_plain(path) is None

@@ -27,11 +27,19 @@ MAX_DENSE = 4_000_000
 _CHUNK = 1 << 22
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 _ROW = re.compile(rb'<row r="(\d{1,9})"')
+#: A row or cell not written as Excel and the common libraries write it - unprefixed, the reference first and in
+#: double quotes (``<c\tr=…>``, ``<c s="1" r=…>``, ``<row>``): calamine would still place it, where this scan
+#: does not look (a cell at XFD1048576 makes it allocate 512 GiB and abort the process).
+_LOOSE = re.compile(rb'<(?:c|row)(?! r=")[\s/>]')
+#: The same under a namespace prefix (``<x:c r=…>``); text that merely looks like one only costs the fast road.
+_PREFIXED = re.compile(rb':(?:c|row)[\s/>]')
+#: A cell reference other than columns A-Z and rows 1-99,999; then :data:`_ODD_CELL` and the farthest row and
+#: column are looked for (most sheets never need the two searches).
+_UNUSUAL_CELL = re.compile(rb'<c r="(?![A-Z][1-9]\d{0,4}")')
+#: Not a plain A1 reference (no row, a character reference, lower case): calamine would place it by guess.
+_ODD_CELL = re.compile(rb'<c r="(?![A-Z]{1,3}[1-9]\d{0,6}")')
 _WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,})')
-#: Cells in rows past 99,999 (their row must be counted: a cell's reference, not its row element, places it).
 _FAR_ROW = re.compile(rb'<c r="[A-Z]+(\d{6,})"')
-#: A cell reference without a row (calamine would place the cell by guess).
-_ODD = re.compile(rb'<c r="[A-Z]*"')
 #: What calamine would get wrong, found by plain byte searches (fast): error values, booleans (rare in these
 #: tables, and calamine reads a bad one without a word) and formulas without a cached value (``<f>…</f></c>``,
 #: ``<f …/></c>``). A DTD is looked for at the start of every part.
@@ -63,7 +71,7 @@ def _extent(archive: zipfile.ZipFile, name: str) -> int | None:
     """Rows × columns of a sheet part's farthest cells, or ``None`` when the part is not plain. Rows and cells
     must carry their reference first, as Excel and the common libraries write them: a part that writes them
     otherwise (prefixed names, attributes in another order, no references) is left to the streaming reader.
-    The part is read in chunks cut after a ``</row>``, so no row is split between two of them."""
+    The part is read in chunks cut after a ``</row>``, so no row (and no tag) is split between two of them."""
     rows = columns = 1
     rest = b""
     with archive.open(name) as part:
@@ -73,16 +81,23 @@ def _extent(archive: zipfile.ZipFile, name: str) -> int | None:
             if not data:
                 break
             cut = data.rfind(b"</row>") + 6 if chunk else len(data)
-            if cut < 6:
-                cut = len(data)
+            if cut < 6:  # no row ends here yet: read on, unless a chunk and more hold no row end (not plain)
+                if len(data) > _CHUNK:
+                    return None
+                rest = data
+                continue
             data, rest = data[:cut], data[cut:]
-            if any(mark in data for mark in _NOT_PLAIN) or _ODD.search(data) or _NON_FINITE.search(data):
+            if (any(mark in data for mark in _NOT_PLAIN) or _NON_FINITE.search(data) or _LOOSE.search(data)
+                    or _PREFIXED.search(data)):
                 return None
             found = _ROW.findall(data)
-            if len(found) != data.count(b"<row") or data.count(b'<c r="') != data.count(b"<c ") + data.count(b"<c>"):
-                return None
-            rows = max([rows, *map(int, found), *map(int, _FAR_ROW.findall(data))])
-            if _WIDE_COLUMN.search(data):
+            if len(found) != data.count(b'<row r="'):
+                return None  # a row reference that is not plain digits
+            rows = max([rows, *map(int, found)])
+            if _UNUSUAL_CELL.search(data):
+                if _ODD_CELL.search(data):
+                    return None
+                rows = max([rows, *map(int, _FAR_ROW.findall(data))])
                 columns = max([columns, *map(_column, set(_WIDE_COLUMN.findall(data)))])
             if not chunk:
                 break
@@ -127,11 +142,16 @@ def read_plain(path: Path) -> list[Grid] | None:
     except Exception:  # calamine raises several error types on what it cannot read: the streaming reader decides
         return None
     grids = []
+    dense = 0
     try:
         for meta in book.sheets_metadata:
             if "Chart" in str(getattr(meta, "typ", "")):
                 continue
             sheet = book.get_sheet_by_name(meta.name)
+            if sheet.end is not None:  # the scan counts rows by their row elements; calamine places cells by theirs
+                dense += (sheet.end[0] + 1) * (sheet.end[1] + 1)
+                if dense > MAX_DENSE:
+                    return None
             values = sheet.to_python(skip_empty_area=False)
             for i, row in enumerate(values):  # row by row in place: never two copies of the sheet at once
                 row = [_clean(v) if type(v) in _CLEANED else v for v in row]
