@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLES
+from juesuan.read import read_workbook
 from juesuan.read.ooxml import read_ooxml
 from juesuan.read.plain import read_plain
 from test_read_ooxml import SHEET3, variant, with_cell
 from workbooks.build import build_workbook, load_seed_tables
+from workbooks.fuzz import RESPELLINGS, respell
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -84,3 +86,13 @@ def test_a_row_longer_than_a_chunk_takes_the_streaming_road(tmp_path, monkeypatc
     long_row = "".join(f'<c r="{column}1"><v>1</v></c>' for column in ("A", "B", "C", "D") * 300)
     path = variant(tmp_path, change={SHEET3: lambda d: d.replace(b"<sheetData>", f'<sheetData><row r="1">{long_row}</row>'.encode(), 1)})
     assert read_plain(path) is None
+
+
+@pytest.mark.parametrize("how", RESPELLINGS)
+def test_rows_and_cells_spelled_another_way_read_the_same(tmp_path, how):
+    """Valid XML that Excel does not write (a prefix, a newline before the reference, the reference last, a
+    character reference in it) leaves the fast road and reads cell for cell as the sample does."""
+    sheets = [f"xl/worksheets/sheet{i}.xml" for i in range(1, 10)]
+    path = variant(tmp_path, change={name: lambda d: respell(d, how) for name in sheets})
+    assert read_plain(path) is None
+    assert same(read_workbook(path), read_workbook(SAMPLES / "gz_2023_juesuan.xlsx"))

@@ -8,7 +8,8 @@ A case is a pair (seed, index). A random generator seeded with both picks one of
 - the zip package: parts dropped, duplicated or replaced by garbage; then on the written file, truncation,
   flipped bytes, a part whose declared size lies, a compound-file header in front;
 - the XML of a part: elements deleted or duplicated, wrong cell types, absurd references and dimensions,
-  style and shared-string indexes out of range, text cut short, a DOCTYPE with an external entity (XXE);
+  style and shared-string indexes out of range, text cut short, a DOCTYPE with an external entity (XXE), rows
+  and cells spelled in valid XML that Excel does not write (a namespace prefix, a newline before the reference);
 - the cells of a sheet: numbers as text, error values (``#SPILL!`` …), huge strings, random merges (up to
   A30:XFD1048576), formulas without cached values, ``inf``/``NaN``/``1e309``, a cell at XFD1048576.
 
@@ -49,7 +50,8 @@ from pathlib import Path
 
 from lxml import etree
 
-__all__ = ["CaseResult", "MUTATIONS", "Run", "fuzz", "mutate", "rewrite_package", "run_case", "run_forked", "wait_for"]
+__all__ = ["CaseResult", "MUTATIONS", "RESPELLINGS", "Run", "fuzz", "mutate", "respell", "rewrite_package", "run_case",
+           "run_forked", "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "workbooks" / "samples").glob("*.xlsx"))
@@ -323,6 +325,35 @@ def _doctype(parts: Parts, rng: random.Random) -> str:
     return _edit_xml(parts, rng, reference, prolog=b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://@SECRET@">]>')
 
 
+#: The ways :func:`respell` writes rows and cells.
+RESPELLINGS = ("prefix", "newline", "order", "character")
+
+
+def respell(data: bytes, how: str, pick: Callable[[], bool] = lambda: True) -> bytes:
+    """A sheet part with its rows and cells in valid XML that Excel does not write: under a namespace prefix
+    (all of them), or - for the tags ``pick`` chooses - with a newline before the reference, the reference after
+    the other attributes, a character reference in it. A reader that looks for Excel's spelling misses them (a
+    far cell spelled so once aborted the process); read properly, the sheet is the same."""
+    if how == "prefix":
+        data = re.sub(rb"<(/?)(row|c|v|f|is|t)(?=[\s/>])", lambda m: b"<" + m[1] + b"x:" + m[2], data)
+        return re.sub(rb"<worksheet\b", b'<worksheet xmlns:x="' + MAIN.encode() + b'"', data, count=1)
+    if how == "newline":
+        return re.sub(rb'<(c|row) r="', lambda m: b"<" + m[1] + (b"\n\tr=" if pick() else b" r=") + b'"', data)
+    if how == "order":
+        return re.sub(rb'<c (r="[^"]*")((?: [a-z]+="[^"]*")+)', lambda m: b"<c" + m[2] + b" " + m[1] if pick() else m[0], data)
+    return re.sub(rb'<c r="([A-Z])', lambda m: b'<c r="&#%d;' % m[1][0] if pick() else m[0], data)
+
+
+def _respell(parts: Parts, rng: random.Random) -> str:
+    choices = _sheets(parts)
+    if not choices:
+        return "no sheet to respell"
+    i = rng.choice(choices)
+    how = rng.choice(RESPELLINGS)
+    parts[i] = (parts[i][0], respell(parts[i][1], how, lambda: rng.random() < 0.5))
+    return f"respelled ({how}) {parts[i][0]}"
+
+
 def _sheet_edit(edit: Callable[[etree._Element, random.Random], str]) -> Mutation:
     return lambda parts, rng: _edit_xml(parts, rng, edit)
 
@@ -352,6 +383,7 @@ MUTATIONS: dict[str, Mutation] = {
     "non_finite": _sheet_edit(_non_finite),
     "far_cell": _sheet_edit(_far_cell),
     "wrong_dimension": _sheet_edit(_wrong_dimension),
+    "respell": _respell,
 }
 
 
