@@ -200,6 +200,21 @@ def test_operator_source_and_notes():
     assert parse_value("30人", None, "万元").notes == ("指标值中的单位与度量单位不一致",)
 
 
+@pytest.mark.parametrize("raw", ["6" * 5000 + "万元", "≥" + "9" * 31 + "亿"])
+def test_a_figure_of_too_many_digits_is_no_number(raw):
+    """Past 30 digits a cell holds no target (``parse_number`` draws the same line); scaled by 万/亿 such a
+    number once overflowed ``Decimal`` and crashed the check of the whole workbook (found by make fuzz)."""
+    value = parse_value(raw)
+    assert value.number is None and value.qualitative
+    assert completion(parse_value("≤12月"), value) == "需判断"
+
+
+def test_thirty_digits_are_still_a_number():
+    assert parse_value("9" * 30 + "万元").number == Decimal("9" * 30)
+    too_wide = parse_value("1-" + "9" * 40)  # no range: a number with a text to check by hand
+    assert too_wide.upper is None and too_wide.compound
+
+
 @pytest.mark.parametrize(
     "raw",
     [

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..numbers import is_blank
+from ..numbers import MAX_DIGITS, is_blank
 
 __all__ = [
     "COMPLETION_STATES",
@@ -207,11 +207,12 @@ def _parse_body(raw: str, text: str, op: str, rest: str) -> IndValue:
         return IndValue(raw=raw, op=op or LE, number=number, unit=unit, text=rest, date=point,
                         op_source=source or "implied")
     found = _RANGE.fullmatch(rest)
-    if found and not op:
+    if found and not op and _decimal(found.group(1)) is not None and _decimal(found.group(2)) is not None:
         return IndValue(raw=raw, op=BETWEEN, number=Decimal(found.group(1)), upper=Decimal(found.group(2)),
                         unit=found.group(3), text=rest, op_source="value")
     found = _LEADING_NUMBER.fullmatch(rest)
-    if not found:
+    number = _decimal(found.group(1)) if found else None
+    if number is None:
         return _qualitative(raw, text)
     unit, qualifier_op = _strip_qualifier(found.group(2))
     notes: list[str] = []
@@ -221,10 +222,17 @@ def _parse_body(raw: str, text: str, op: str, rest: str) -> IndValue:
     if compound:
         notes.append("复合指标值，需人工核对")
     return IndValue(
-        raw=raw, op=op or qualifier_op or GE, number=Decimal(found.group(1).replace(",", "")), unit=unit,
+        raw=raw, op=op or qualifier_op or GE, number=number, unit=unit,
         text=rest, op_source=source or ("qualifier" if qualifier_op else "implied"), compound=compound,
         notes=tuple(notes),
     )
+
+
+def _decimal(text: str) -> Decimal | None:
+    """The number a value prints, or ``None`` past :data:`MAX_DIGITS` digits: a cell of a million digits is no
+    target (scaled by 万 or 亿 it would overflow ``Decimal``)."""
+    digits = text.replace(",", "")
+    return Decimal(digits) if len(digits.lstrip("-").replace(".", "", 1)) <= MAX_DIGITS else None
 
 
 def _qualitative(raw: str, text: str, notes: tuple[str, ...] = ()) -> IndValue:
