@@ -15,6 +15,7 @@ from conftest import SAMPLE
 from juesuan import check_file
 from juesuan.cli import main
 from juesuan.formula.rulefile import FORMULA_SHEET, read_rule_file
+from juesuan.read import InputError
 from juesuan.rules import load_catalogue
 
 D = Decimal
@@ -217,3 +218,11 @@ def test_printed_line_numbers_and_labels_reach_the_same_cells(formula):
     rule = FormulaRule("R", (parse(formula, "R"),), "基本平衡")
     found = [(f.cell, f.expected) for f in check_file(SAMPLE, rules=[rule]).findings if f.rule == "R"]
     assert found == [("C33", D("62584.66"))]
+
+
+def test_a_csv_cell_past_the_csv_limit_is_a_clear_input_error(tmp_path):
+    """The csv module refuses a field of more than 131,072 characters: exit 2 with the reason, no traceback."""
+    path = tmp_path / "审核公式.csv"
+    path.write_text("编号,公式,类型\nU1,\"1行=" + "9" * 200_000 + "\",基本平衡\n", encoding="utf-8")
+    with pytest.raises(InputError, match="CSV 格式有误，或某一格超过 131,072 个字符"):
+        read_rule_file(path)

@@ -125,3 +125,24 @@ def test_syntax_errors_name_the_formula_the_position_and_what_was_expected(text,
     with pytest.raises(FormulaSyntaxError) as caught:
         parse(text, "B1")
     assert str(caught.value) == message
+
+
+def test_a_number_past_thirty_digits_is_a_syntax_error():
+    """No amount or factor has more digits (numbers.MAX_DIGITS); a million-digit factor overflowed Decimal."""
+    parse("1行=2行*" + "9" * 30, "B1")
+    with pytest.raises(FormulaSyntaxError) as caught:
+        parse("1行=2行*" + "9" * 31, "B1")
+    assert str(caught.value) == "公式 B1 第 7 个字符处应为不超过 30 位的数字：1行=2行*" + "9" * 31
+
+
+@pytest.mark.parametrize("make", [lambda n: "1行=2行" + "*1" * n, lambda n: "1行=" + "+".join(["2行"] * n),
+                                  lambda n: "1行=" + "(" * n + "2行" + ")" * n])
+def test_a_formula_of_more_than_400_tokens_is_a_syntax_error(make):
+    """The parser recurses once per operator and parenthesis: 40,000 of them raised RecursionError. A formula
+    ten times the official ones still parses; past 400 tokens the message says so and quotes 200 characters."""
+    parse(make(130), "B1")
+    with pytest.raises(FormulaSyntaxError) as caught:
+        parse(make(40_000), "B1")
+    message = str(caught.value)
+    assert "应为更短的公式（最多 400 个数字、单元格与运算符）" in message and message.endswith("…")
+    assert len(message) < 300

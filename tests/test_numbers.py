@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.numbers import NotANumber, count, is_blank, parse_number, round_half_up
+from juesuan.numbers import NotANumber, count, has_places, is_blank, money, parse_number, round_down, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -24,9 +24,11 @@ def test_parse_number(raw, expected):
     assert parse_number(raw) == expected
 
 
-def test_longest_accepted_text_number():
-    assert parse_number("1" * 28 + ".5") == Decimal("1" * 28 + ".5")
-    assert parse_number("123,456,789,012,345,678,901,234,567,890") == Decimal("123456789012345678901234567890")
+def test_longest_and_largest_accepted_text_number():
+    """At most MAX_DIGITS (30) digits, and below HUGE (10^18)."""
+    assert parse_number("1" * 17 + "." + "1" * 13) == Decimal("1" * 17 + "." + "1" * 13)
+    assert parse_number("123,456,789,012,345,678.901234567890") == Decimal("123456789012345678.90123456789")
+    assert parse_number("-999,999,999,999,999,999.99") == Decimal("-999999999999999999.99")
 
 
 def test_percent_divides_only_when_asked():
@@ -44,9 +46,12 @@ def test_blanks(raw):
     # no infinity, NaN or exponent reaches an amount, whatever type the reader gave (issue #9 §15)
     float("inf"), float("-inf"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN"), "inf", "NaN", "Infinity",
     "1e309", "-1e309", "1E5",
+    # past any amount (HUGE): a corrupt cell, whatever its type
+    "1" + "0" * 18, "-9" * 1 + "9" * 29, 1e18, -1e300, 10**18, Decimal("1e18"),
     "1" * 31, "9" * 2_000_000,  # more digits than any amount: not a number, and no work in proportion to it
 ])
 def test_not_a_number(raw):
+    """Each is reported as not a number (V02) at its cell and counted as nothing."""
     with pytest.raises(NotANumber):
         parse_number(raw)
 
@@ -63,3 +68,20 @@ def test_round_half_up_like_excel(value, places, expected):
 def test_count_takes_only_short_ascii_digits(text, expected):
     """``str.isdigit`` alone lets ``²`` and 5,000-digit strings through to ``int``, which raises on both."""
     assert count(text) == expected
+
+
+def test_rounding_works_at_any_magnitude_and_any_places():
+    """Rounding needs more than Decimal's 28 digits for a cell of 1e300 (303 digits at cents) or a quote with 40
+    decimals; places past MAX_PLACES are not kept (no figure has them)."""
+    assert round_half_up(Decimal("1e300"), 2) == Decimal("1e300")
+    assert round_half_up(Decimal("9" * 30 + ".995"), 2) == Decimal("1" + "0" * 30)
+    assert round_half_up(Decimal("99.5"), 40) == Decimal("99.5")
+    assert round_half_up(Decimal("0.1234"), 10_000) == Decimal("0.1234")
+    assert round_down(Decimal("9.976"), 1) == Decimal("9.9") and round_down(Decimal("-9.82"), 0) == Decimal("-9")
+    assert has_places(Decimal("1.50"), 2) and has_places(Decimal("1e300"), 2) and not has_places(Decimal("1.505"), 2)
+
+
+def test_money_prints_amounts_and_what_is_no_amount():
+    assert money(Decimal("51368.1")) == "51,368.10"
+    assert money(Decimal("0.125")) == "0.125"
+    assert money(Decimal("-1e300")) == "-1.000000E+300"

@@ -3,6 +3,7 @@ it, what cannot be read said per sheet, and never a traceback (issue #9 §8, §1
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -11,11 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
 from conftest import SAMPLE, SAMPLES
 from juesuan import check_file
+from juesuan.cli import main
 from juesuan.read import InputError, ooxml, read_workbook
 from workbooks.fuzz import rewrite_package
 
@@ -152,6 +154,21 @@ def test_non_finite_numbers_are_not_a_number(tmp_path, text):
     report = check_file(variant(tmp_path, change=with_cell("L8", f'<c r="L8"><v>{text}</v></c>')))
     v02 = only(report, "V02")
     assert (v02.sheet, v02.cell) == ("三公经费", "L8") and f"“{text}”" in v02.message
+
+
+@pytest.mark.parametrize(("cell", "shown"), [('<c r="L8"><v>1e300</v></c>', "1e+300"),
+                                           (f'<c r="L8" t="inlineStr"><is><t>{"9" * 30}</t></is></c>', "9" * 30)])
+def test_numbers_no_table_holds_are_not_a_number(tmp_path, cell, shown):
+    """A finite number past any amount (1e300 as a double, 30 digits as text) is corrupt, not an amount: V02 at
+    its cell, like an infinity. Before, the check went on with it and printing the summary raised
+    InvalidOperation (rounding 1e300 to cents needs 303 digits); the marked copy and the report are written."""
+    path = variant(tmp_path, change=with_cell("L8", cell))
+    out, report = tmp_path / "m.xlsx", tmp_path / "r.json"
+    assert main(["check", str(path), "--out", str(out), "--json", str(report)]) == 1
+    v02 = only(check_file(path), "V02")
+    assert (v02.sheet, v02.cell) == ("三公经费", "L8") and f"“{shown}”" in v02.message
+    assert load_workbook(out)["三公经费"]["L8"].comment is not None
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["errors"] >= 1
 
 
 def test_formulas_without_cached_values_are_reported(tmp_path):

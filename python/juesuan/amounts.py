@@ -12,7 +12,7 @@ import math
 from decimal import Decimal
 
 from .grid import CellError
-from .numbers import NotANumber, parse_number
+from .numbers import HUGE, NotANumber, parse_number
 
 __all__ = ["BASE_SCALE", "Issue", "read_units", "rescale"]
 
@@ -60,12 +60,12 @@ def read_units(values: list[object]) -> tuple[list[int], int, list[Issue]]:
                 if scaled / _FACTOR == value:
                     append(scaled)
                     continue
-            if not math.isfinite(value):  # type: ignore[arg-type]
+            if not math.isfinite(value) or abs(value) >= HUGE:  # type: ignore[arg-type]
                 issues.append(("V02", i, value, None))
                 append(0)
                 continue
             number: Decimal | None = Decimal(repr(value))
-        elif kind is int:
+        elif kind is int and abs(value) < HUGE:  # type: ignore[operator]
             append(value * _FACTOR)  # type: ignore[operator]
             continue
         elif value is None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
 
-__all__ = ["BLANK_MARKS", "MAX_DIGITS", "NotANumber", "count", "is_blank", "parse_number", "round_half_up"]
+__all__ = ["BLANK_MARKS", "HUGE", "MAX_DIGITS", "MAX_PLACES", "NotANumber", "count", "has_places", "is_blank", "parse_number",
+           "money", "round_down", "round_half_up"]
 
 #: Texts that mean "no value" in published tables and 部门决算 exports.
 BLANK_MARKS = frozenset({"", "—", "——", "-", "--", "/", "－", "–", "———", "\\", "无"})
@@ -18,6 +19,14 @@ BLANK_MARKS = frozenset({"", "—", "——", "-", "--", "/", "－", "–", "—
 #: Digits a number typed as text may have. More than any amount needs (Excel keeps 15 significant digits), and
 #: a bound on the work of reading one: a cell of a million digits is no amount, it is not a number.
 MAX_DIGITS = 30
+
+#: Decimal places a rounding keeps at most: more than any figure holds (a float carries 17 significant digits, a
+#: number typed as text :data:`MAX_DIGITS`), and a bound on the work of rounding a figure quoted in prose.
+MAX_PLACES = 40
+
+#: No amount reaches this (10^18 万元 is a million times the world's output): a cell that does is corrupt and is
+#: read as not a number; a computed value that does prints in scientific notation.
+HUGE = Decimal("1e18")
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
 _NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*|\d*)(\.\d+)?$")
@@ -48,20 +57,21 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal | None:
     Accepts ints, floats (via their shortest repr, so 51368.15 stays 51368.15), and text with thousands
     separators, full-width digits, a trailing ``%`` (divided by 100 only when ``percent`` is set) or a
     unit suffix ``万元``/``元``. Raises :class:`NotANumber` for anything else, so callers can report it:
-    infinities and NaN (as floats or Decimals), exponents, and text of more than :data:`MAX_DIGITS` digits.
+    infinities and NaN (as floats or Decimals), exponents, text of more than :data:`MAX_DIGITS` digits, and
+    magnitudes from :data:`HUGE` on.
     """
     if isinstance(value, bool):
         raise NotANumber(str(value))
     if isinstance(value, int):
-        return Decimal(value)
+        return _amount(Decimal(value), value)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise NotANumber(str(value))
-        return Decimal(repr(value))
+        return _amount(Decimal(repr(value)), value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NotANumber(str(value))
-        return value
+        return _amount(value, value)
     if value is None or is_blank(value):
         return None
     if not isinstance(value, str):
@@ -78,12 +88,45 @@ def parse_number(value: object, *, percent: bool = False) -> Decimal | None:
     if not _NUMBER.match(text) or text in ("", "+", "-", "."):
         raise NotANumber(value)
     try:
-        number = Decimal(text.replace(",", ""))
+        number = _amount(Decimal(text.replace(",", "")), value)
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
         raise NotANumber(value) from exc
     return number / 100 if (is_pct and percent) else number
 
 
+def _amount(number: Decimal, value: object) -> Decimal:
+    if abs(number) >= HUGE:
+        raise NotANumber(str(value))
+    return number
+
+
+def _quantize(value: Decimal, places: int, rounding: str) -> Decimal:
+    """``value`` at ``places`` decimals, at any magnitude: the result gets the precision it needs (a cell of 1e300
+    rounded to cents has 303 digits, past the context's 28, where a plain ``quantize`` raises)."""
+    places = min(places, MAX_PLACES)
+    needed = max(value.adjusted(), 0) + places + 2
+    context = Context(prec=needed) if needed > getcontext().prec else None
+    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=context)
+
+
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round like Excel's ROUND for the values we handle (halves away from zero)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _quantize(value, places, ROUND_HALF_UP)
+
+
+def round_down(value: Decimal, places: int) -> Decimal:
+    """Cut off after ``places`` decimals (toward zero), as some templates print scores."""
+    return _quantize(value, places, ROUND_DOWN)
+
+
+def has_places(value: Decimal, places: int) -> bool:
+    """True when ``value`` has no digit past ``places`` decimals (``1.5`` and ``1.50`` have two)."""
+    return value == _quantize(value, places, ROUND_DOWN)
+
+
+def money(value: Decimal) -> str:
+    """An amount as notes and messages print it: thousands separators and two decimals, more decimals only when
+    it has them; from :data:`HUGE` on in scientific notation."""
+    if abs(value) >= HUGE:
+        return f"{value:.6E}"
+    return f"{value:,.2f}" if has_places(value, 2) else f"{value:,}"

@@ -13,13 +13,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from .findings import Finding, Report, Severity
 from .grid import a1, parse_a1
+from .numbers import money
 
 __all__ = [
     "Action",
@@ -237,16 +238,8 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[str]:
 
 
 def _fmt(value: Decimal | None) -> str:
-    """An amount for a note: two decimals with thousands separators; more digits only when it has them (also
-    past Decimal's 28-digit precision, where rounding to cents would fail)."""
-    if value is None:
-        return "—"
-    try:
-        if value == value.quantize(Decimal("0.01")):
-            return f"{value:,.2f}"
-    except InvalidOperation:
-        pass
-    return f"{value:,}"
+    """An amount for a note (see :func:`money`)."""
+    return "—" if value is None else money(value)
 
 
 def note_text(findings: list[Finding]) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .findings import Finding, Report, Severity
-from .numbers import round_half_up
+from .numbers import money, round_half_up
 from .textwidth import display_width
 
 __all__ = ["SHOWN", "findings_table", "is_rounding", "report_summary", "rule_names"]
@@ -29,7 +29,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _amount(value: Decimal | None) -> str:
-    return "" if value is None else f"{round_half_up(value, 2):,.2f}"
+    return "" if value is None else money(round_half_up(value, 2))
 
 
 def is_rounding(finding: Finding) -> bool:

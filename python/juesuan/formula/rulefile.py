@@ -167,7 +167,10 @@ def read_rows(path: Path, sheet: str, what: str) -> list[list[object]]:
         grids = read_workbook(path)
         grid = next((g for g in grids if g.sheet == sheet), grids[0] if grids else None)
         return grid.values if grid is not None else []
-    return [list(row) for row in csv.reader(io.StringIO(read_text(path, what)))]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(read_text(path, what)))]
+    except csv.Error:  # a cell past the csv module's limit of 131,072 characters
+        raise InputError(f"无法读取{what}（CSV 格式有误，或某一格超过 {csv.field_size_limit():,} 个字符）：{path.name}") from None
 
 
 def read_rule_file(path: str | Path) -> tuple[list[FormulaRule], list[Problem]]:

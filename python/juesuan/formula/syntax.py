@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, Union
 
+from ..numbers import MAX_DIGITS
+from ..textwidth import clip
+
 __all__ = [
     "And",
     "Attribute",
@@ -148,6 +151,14 @@ class Formula:
         return [p.name for conj in self.condition.parts for p in conj.parts if isinstance(p, Attribute)]
 
 
+#: Tokens a formula may have: ten times the longest official formula, and few enough that the parser and the
+#: evaluator (which recurse once per operator and parenthesis) stay far inside Python's recursion limit.
+MAX_TOKENS = 400
+
+#: Characters of a formula a message quotes (a formula of the official software is a line; a pasted page is not).
+QUOTED = 200
+
+
 class FormulaSyntaxError(ValueError):
     """A formula that does not parse; the message names the formula, the position (1-based) and what was
     expected, in Chinese."""
@@ -155,7 +166,7 @@ class FormulaSyntaxError(ValueError):
     def __init__(self, name: str, text: str, position: int, expected: str) -> None:
         self.name, self.text, self.position, self.expected = name, text, position, expected
         where = f"第 {position + 1} 个字符处" if position < len(text) else "末尾"
-        super().__init__(f"公式 {name} {where}应为{expected}：{text}")
+        super().__init__(f"公式 {name} {where}应为{expected}：{clip(text, QUOTED)}")
 
 
 # --- tokens --------------------------------------------------------------------------------------------------
@@ -200,6 +211,8 @@ def tokenize(raw: str, name: str) -> list[Token]:
         if ch.isspace():
             i += 1
         elif m := _NUMBER.match(text, i):
+            if len(m.group().replace(".", "")) > MAX_DIGITS:  # no amount or factor has so many digits
+                raise FormulaSyntaxError(name, raw, i, f"不超过 {MAX_DIGITS} 位的数字")
             tokens.append(Token("num", m.group(), i, m.end()))
             i = m.end()
         elif text.startswith("...", i) or ch == "…":
@@ -234,6 +247,8 @@ def tokenize(raw: str, name: str) -> list[Token]:
                 word, start = word[len(key):], start + len(key)
         else:
             raise FormulaSyntaxError(name, raw, i, f"运算符、数字、表名或行栏，不能是“{ch}”")
+    if len(tokens) > MAX_TOKENS:
+        raise FormulaSyntaxError(name, raw, tokens[MAX_TOKENS].start, f"更短的公式（最多 {MAX_TOKENS} 个数字、单元格与运算符）")
     tokens.append(Token("end", "", len(raw), len(raw)))
     return tokens
 

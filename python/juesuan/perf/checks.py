@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
 from ..findings import Finding, Severity
 from ..grid import a1
-from ..numbers import round_half_up
+from ..numbers import round_down, round_half_up
 from ..tolerance import rounding_bound
 from .indicator import (
     DOWNWARD,
@@ -207,8 +207,7 @@ def _matches_printed(printed: Decimal, value: Decimal, places: int | None) -> bo
     """A printed result agrees with ``value`` when it is ``value`` rounded half-up – or cut off – at the
     decimals it is printed with (泸州 prints 9.9 for 9.976 and 9 for 9.82; perf-scoring.md §2.2)."""
     places = 2 if places is None else places
-    step = Decimal(1).scaleb(-places)
-    return printed in (round_half_up(value, places), value.quantize(step, rounding=ROUND_DOWN))
+    return printed in (round_half_up(value, places), round_down(value, places))
 
 
 def _budget_score_in_total(table: PerfTable) -> Decimal | None:

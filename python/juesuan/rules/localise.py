@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..findings import CellRef, Finding
 from ..grid import a1
+from ..numbers import money
 from .identities import Cell, CellKey, Identity, IdentitySet
 from .model import Rule
 
@@ -188,10 +189,6 @@ def diagnose(failing: list[Identity], sets: list[IdentitySet]) -> list[Diagnosis
     return out
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,}"
-
-
 def _cell_name(cell: Cell) -> str:
     return cell.table.qualified(cell.pos)
 
@@ -210,7 +207,7 @@ def apply(diagnoses: Iterable[Diagnosis], findings: dict[tuple[str, CellKey], Fi
                 if f.cell != ref.cell or f.sheet != ref.sheet:
                     f.message += f"（疑为 {_cell_name(cell)} 有误）"
             rule = rules["L01"]
-            should = f"应为 {_money(d.corrected)}{f'（疑为{d.typo}）' if d.typo else ''}，" if d.corrected is not None else ""
+            should = f"应为 {money(d.corrected)}{f'（疑为{d.typo}）' if d.typo else ''}，" if d.corrected is not None else ""
             added.append(Finding(
                 rule=rule.id, severity=rule.severity, sheet=ref.sheet, cell=ref.cell, table=cell.table.kind,
                 expected=d.corrected, actual=cell.raw,
@@ -223,12 +220,12 @@ def apply(diagnoses: Iterable[Diagnosis], findings: dict[tuple[str, CellKey], Fi
             names = "、".join(_cell_name(c) for c in d.candidates[:MAX_LISTED])
             more = f" 等 {len(d.candidates)} 个" if len(d.candidates) > MAX_LISTED else ""
             for f in mine:
-                f.message += f"（差额 {_money(f.difference or Decimal(0))} 来自以下 {len(d.candidates)} 个单元格之一：{names}{more}）"
+                f.message += f"（差额 {money(f.difference or Decimal(0))} 来自以下 {len(d.candidates)} 个单元格之一：{names}{more}）"
         elif d.missing_row:
             target = d.identities[0].target
             line = target.line
             rule = rules["L02"]
-            gaps = "；".join(f"{i.target.column} {_money(i.diff)}" for i in d.identities)
+            gaps = "；".join(f"{i.target.column} {money(i.diff)}" for i in d.identities)
             added.append(Finding(
                 rule=rule.id, severity=rule.severity, sheet=target.table.sheet, cell=a1(*line.anchor), table=target.table.kind,
                 message=f"{rule.name}：{line.code or line.key} {line.label} 比其下各行之和多出 {gaps}，"
