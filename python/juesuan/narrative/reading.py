@@ -10,6 +10,7 @@ parts, as far as the parts are separated alike (``、`` or ``；``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..gongkai.tables import CLASS_CODES
@@ -78,6 +79,8 @@ class Reading:
     """Everything read from a document, in order."""
 
     document: Document
+    #: The year the report is on: the one its text names most (``2023年度``); ``None`` when it names none.
+    year: int | None = None
     numbers: list[Number] = field(default_factory=list)
     meanings: dict[Number, Meaning] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
@@ -125,7 +128,8 @@ def class_code(name: str) -> str | None:
 
 def read_document(document: Document) -> Reading:
     """Read every paragraph: numbers with their meanings, lists, claims."""
-    reading = Reading(document)
+    years = Counter(re.findall(r"(\d{4})年度", "\n".join(p.text for p in document.paragraphs)))
+    reading = Reading(document, year=int(years.most_common(1)[0][0]) if years else None)
     for paragraph in document.paragraphs:
         _read_paragraph(reading, paragraph)
     for order, entry in enumerate(reading.entries):
@@ -145,9 +149,11 @@ def _read_paragraph(reading: Reading, paragraph: Paragraph) -> None:
     last_amount: Number | None = None
     changes: dict[str | None, Number] = {}
     for n in numbers:
-        label = read_label(n.label, n.kind, paragraph.section)
+        label = read_label(n.label, n.kind, paragraph.section, reading.year)
         if label.entity is not None:
             subject = label.entity.key
+        elif label.unknown:  # the bare measures that follow (支出决算为…) are this unknown thing's, not the last subject's
+            subject = None
         subjects.append((n.start, subject))
         if label.unknown:
             last_amount = n if n.kind != "percent" else last_amount

@@ -149,8 +149,8 @@ AMOUNT_MEASURES = [
 #: Change words (增减额 with an amount, 增减率 with a percentage) and their sign.
 CHANGE_WORDS = {"增加": 1, "增长": 1, "减少": -1, "下降": -1}
 #: Words that introduce an execution rate, and the budget it is measured against.
-RATE_WORDS = [("完成年初预算的", "年初预算"), ("完成年初预算", "年初预算"), ("完成全年预算的", "预算"), ("完成预算的", "预算"),
-              ("完成预算", "预算"), ("预算完成率为", "预算"), ("预算执行率为", "预算"), ("执行率为", "预算"), ("执行率", "预算")]
+RATE_WORDS = [("完成年初预算的", "年初预算"), ("完成年初预算", "年初预算"), ("完成全年预算的", "预算"), ("完成全年预算", "预算"),
+              ("完成预算的", "预算"), ("完成预算", "预算"), ("预算完成率", "预算"), ("完成率", "预算"), ("执行率", "预算")]
 
 _LEAD = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
 _CONTEXT = re.compile(r"^(截至\d{4}年\d+月\d+日|\d{4}年度?|本年度|全年|其中|具体是|主要是|分别是)+")
@@ -196,9 +196,22 @@ def _match(rest: str, section: str) -> Entity | None | bool:
     return best[2] if best else False
 
 
-def read_label(label: str, kind: str, section: str) -> Label:
-    """Read the words before a number of ``kind`` (amount, percent, count) in ``section``."""
+#: A label that opens with another year's name (``2022年度收、支总计为``, ``上年度支出``): that year's figure.
+_OTHER_YEAR = re.compile(r"^(?:其中|具体是|主要是)?(?:上一?年度|(\d{4})年度?)")
+#: ``收入、支出分别为 A 和 B``: several names share the numbers that follow, in order (the label of A is what
+#: follows the last ``、``).
+_RESPECTIVELY = re.compile(r"分别(?:为|是)?$")
+
+
+def read_label(label: str, kind: str, section: str, year: int | None = None) -> Label:
+    """Read the words before a number of ``kind`` (amount, percent, count) in ``section`` of the report on
+    ``year``. A figure of another year (no table holds it) and the first of several names read ``分别为``
+    (which name goes with which number is not read) name nothing known: left unchecked rather than misread."""
     text = clean(label)
+    other = _OTHER_YEAR.match(text)
+    if (other and (other.group(1) is None or year is None or int(other.group(1)) != year)
+            or _RESPECTIVELY.search(re.sub(r"\s+", "", label))):
+        return Label(None, "", unknown=True)
     if kind == "percent":
         return _percent_label(text, section)
     for word, sign in CHANGE_WORDS.items():
@@ -231,6 +244,7 @@ def _percent_label(text: str, section: str) -> Label:
     for word, budget in RATE_WORDS:
         if text.endswith(word):
             return _with_entity(_strip_measure(text[: -len(word)]), section, "完成率", budget)
+    text = re.sub(r"(?:所占|的)?(?:占比|比重)$", "占", text)  # 占比12.22%, 所占比重为…: a share of the parent total
     share = re.search(r"占(.*?)的?$", text)
     if share:
         named = share.group(1)
