@@ -16,6 +16,7 @@ import pytest
 from conftest import SAMPLE
 from juesuan import batch
 from juesuan.cli import build_parser, main
+from juesuan.console import run
 from juesuan.read import SUPPORTED
 from juesuan.textwidth import display_width, wrap
 from test_cli import faulty
@@ -136,6 +137,24 @@ def test_ctrl_c_while_starting_prints_no_traceback(after: float) -> None:
     text = err.decode()
     assert "Traceback" not in text
     assert process.returncode == 130 and text == "juesuan：已中断\n" or process.returncode == 0  # finished first
+
+
+class _InterruptImport:
+    """A finder that is interrupted while the command line is being imported (Ctrl+C that early)."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "juesuan.cli":
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_the_command_line_is_imported_ends_quietly(monkeypatch, capsys) -> None:
+    """The console script imports the command line inside its own guard: an interrupt at that moment (a slow
+    disk, a loaded machine) ends with the same line and code as one later, not with a traceback."""
+    monkeypatch.delitem(sys.modules, "juesuan.cli")
+    monkeypatch.setattr(sys, "meta_path", [_InterruptImport(), *sys.meta_path])
+    with pytest.raises(SystemExit) as ended:
+        run()
+    assert ended.value.code == 130 and capsys.readouterr().err == "juesuan：已中断\n"
 
 
 _LOADED = """

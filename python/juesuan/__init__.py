@@ -8,7 +8,6 @@ for the checker's models before it needs them, and Ctrl+C while the command line
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 __version__ = "0.1.0"
 
@@ -20,7 +19,7 @@ _EXPORTS = {
 __all__ = ["Finding", "Grid", "Plan", "Report", "Severity", "__version__", "check_file", "check_grids", "plan_marks"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'juesuan' has no attribute {name!r}")
     return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
