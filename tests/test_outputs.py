@@ -6,6 +6,9 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -162,3 +165,78 @@ def test_full_disk_is_a_chinese_reason_not_a_traceback(book, tmp_path, capsys, m
     assert "磁盘空间不足" in capsys.readouterr().err
     assert (tmp_path / "r.json").exists()  # the report is written first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "r.json"]  # no temporary file left
+
+
+NARRATIVE = SAMPLE.parent / "narratives" / "gz_2023_narrative.txt"
+
+
+def test_outputs_never_land_on_the_other_files_a_check_reads(book, tmp_path, capsys):
+    """The 情况说明 and the rule files are inputs too: ``--json 说明.txt`` replaced the narrative with the report,
+    and a batch ``--summary`` over its own ``--rules`` workbook replaced the rules (found by probing)."""
+    narrative = tmp_path / "说明.txt"
+    shutil.copy(NARRATIVE, narrative)
+    before = narrative.read_bytes()
+    assert run("check", book, "--narrative", narrative, "--json", narrative) == 2
+    assert run("rules", "--export", tmp_path / "公式.xlsx") == 0
+    rules = (tmp_path / "公式.xlsx").read_bytes()
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    shutil.copy(book, folder / "a.xlsx")
+    assert run("check", folder, "--rules", tmp_path / "公式.xlsx", "--summary", tmp_path / "公式.xlsx", "-q") == 2
+    err = capsys.readouterr().err
+    assert "--json 指向了输入文件“说明.txt”" in err and "--summary 指向了输入文件“公式.xlsx”" in err
+    assert narrative.read_bytes() == before and (tmp_path / "公式.xlsx").read_bytes() == rules
+
+
+def test_a_pipe_or_a_link_given_as_output_stays_what_it_is(book, tmp_path):
+    """``--json`` into a named pipe writes through it (renaming a file over it replaced the pipe - and, as root,
+    ``--json /dev/null`` would have replaced the system's null device); a symlink keeps pointing at the new
+    report."""
+    pipe = tmp_path / "r.json"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)  # never hangs the suite
+    reader.start()
+    assert run("check", book, "--json", pipe) == 0
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and json.loads(received[0])["summary"]["errors"] == 0
+    (tmp_path / "target.json").write_text("{}")
+    os.symlink(tmp_path / "target.json", tmp_path / "link.json")
+    assert run("check", book, "--json", tmp_path / "link.json") == 0
+    assert (tmp_path / "link.json").is_symlink()
+    assert json.loads((tmp_path / "target.json").read_text("utf-8"))["summary"]["warnings"] == 19
+
+
+def test_a_name_too_long_for_the_file_system_is_a_reason(book, tmp_path, capsys):
+    long = "长" * 90  # 270 bytes in UTF-8, past the 255 a name may have
+    assert run("check", book, "--json", tmp_path / f"{long}.json") == 2
+    assert run("check", tmp_path / f"{long}.xlsx") == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("juesuan：文件名过长") for line in lines)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_stdout_or_stderr_is_exit_2_without_a_traceback(book):
+    """``> /dev/full``: the summary cannot be printed; ``2> /dev/full``: the reason cannot be either."""
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([sys.executable, "-m", "juesuan", "check", str(book)], stdout=full, stderr=subprocess.PIPE,
+                             text=True, timeout=120)
+        err = subprocess.run([sys.executable, "-m", "juesuan", "check", str(book.with_name("无.xlsx"))],
+                             stdout=subprocess.PIPE, stderr=full, text=True, timeout=120)
+    assert (out.returncode, out.stderr) == (2, "juesuan：磁盘空间不足，无法写出标准输出\n")
+    assert err.returncode == 2
+
+
+def test_a_batch_of_unusable_files_says_so(tmp_path, capsys):
+    for name in ("a.xlsx", "b.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    assert run("check", tmp_path, "-q") == 2
+    assert capsys.readouterr().err.endswith("juesuan：2 个文件都无法使用（原因见上）\n")
+
+
+def test_an_output_folder_that_holds_the_inputs_is_refused(tmp_path, capsys):
+    (tmp_path / "s").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "s" / "a.xlsx")
+    assert run("check", tmp_path / "s", "--out-dir", tmp_path / "s", "-q") == 2
+    assert run("check", tmp_path / "s", "--out-dir", tmp_path, "-q") == 2
+    assert capsys.readouterr().err.count("就是要检查的文件夹") == 2

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .argparse_zh import ChineseParser
 from .numbers import count
-from .outputs import guard_outputs, preflight
+from .outputs import guard_outputs, os_reason, preflight
 from .read import SUPPORTED, InputError
 
 if TYPE_CHECKING:
@@ -98,11 +98,23 @@ def _batch_outputs(files: list[tuple[Path, Path]], out_dir: Path) -> list[tuple[
 
 def _emit(text: str) -> None:
     """Print to stdout; a reader that went away (``juesuan check f | head``) is not an error of the check, so
-    the rest of the output goes nowhere and the command still ends with its own exit code."""
+    the rest of the output goes nowhere and the command still ends with its own exit code. A stdout that
+    cannot be written (a full disk) is an OSError for :func:`main`."""
     try:
         print(text, flush=True)
     except BrokenPipeError:
         _discard(sys.stdout)
+    except OSError:
+        _discard(sys.stdout)
+        raise
+
+
+def _say(text: str) -> None:
+    """One line on stderr, if stderr can take it: the exit code says the rest."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except OSError:
+        _discard(sys.stderr)
 
 
 def _discard(stream: object) -> None:
@@ -123,11 +135,22 @@ def _formula_rules(paths: Sequence[Path]) -> tuple[FormulaRule, ...]:
     for path in paths:
         found, problems = read_rule_file(path)
         for problem in problems:
-            print(f"注意：{problem}（此行未使用）", file=sys.stderr)
+            _say(f"注意：{problem}{'（此行未使用）' if problem.row else ''}")
         if not found:
             raise InputError(f"审核公式文件中没有可用的公式：{path}")
         rules += found
     return tuple(rules)
+
+
+def _side_inputs(args: argparse.Namespace) -> list[Path]:
+    """The files a check reads besides the workbooks: no output may land on them either."""
+    return [*(args.rules or []), *(p for p in (args.explain, args.narrative) if p is not None)]
+
+
+def _covers_an_input(out_dir: Path, paths: Sequence[str]) -> Path | None:
+    """The input folder that ``out_dir`` is, or lies above: all its files would be taken for outputs."""
+    target = _resolved(out_dir)
+    return next((Path(p) for p in paths if Path(p).is_dir() and _resolved(Path(p)).is_relative_to(target)), None)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -143,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         path = files[0][0]
         outputs = [(name, p) for name, p in (("--out", args.out), ("--json", args.json)) if p is not None]
-        guard_outputs([path, *(args.rules or []), *([args.explain] if args.explain else [])], outputs)
+        guard_outputs([path, *_side_inputs(args)], outputs)
         preflight(p for _, p in outputs)
         explain = None
         if args.explain:
@@ -159,13 +182,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise InputError("--narrative 只能与一个工作簿一起使用（批量检查时，各工作簿中的“情况说明”工作表会自动核对）")
     if args.explain:
         raise InputError("--explain 只能用于检查单个文件（说明按工作表和单元格对应）")
+    if args.out_dir and (covered := _covers_an_input(args.out_dir, args.files)):
+        raise InputError(f"--out-dir “{args.out_dir}” 就是要检查的文件夹“{covered}”或其上级：请把结果写到另一个文件夹")
     if not files:
         raise InputError("没有找到可检查的 Excel 工作簿")
     planned = _batch_outputs(files, args.out_dir) if args.out_dir else [(p, None, None) for p, _ in files]
     outputs = [(opt, p) for _, report, marked in planned for opt, p in (("--out-dir", report), ("--out-dir", marked)) if p]
     if args.summary:
         outputs.append(("--summary", args.summary))
-    guard_outputs([p for p, _ in files], outputs)
+    guard_outputs([*(p for p, _ in files), *_side_inputs(args)], outputs)
     preflight(p for _, p in outputs)
     units = _run_batch(planned, args, options)
     _emit("\n".join(_batch_row(unit) for unit in units))
@@ -174,7 +199,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         write_summary(units, args.summary)
         _emit(f"汇总表：{args.summary}")
-    return batch_exit_code(units)
+    code = batch_exit_code(units)
+    if code == 2:
+        _say(f"juesuan：{len(units)} 个文件都无法使用（原因见上）")
+    return code
 
 
 def _run_batch(planned: list[tuple[Path, Path | None, Path | None]], args: argparse.Namespace, options: Options) -> list[Unit]:
@@ -183,8 +211,28 @@ def _run_batch(planned: list[tuple[Path, Path | None, Path | None]], args: argpa
     from .batch import check_units, default_jobs
 
     jobs = args.jobs or default_jobs(len(planned))
-    with tqdm(total=len(planned), desc="检查", unit="个文件", file=sys.stderr, disable=args.quiet) as bar:
+    with tqdm(total=len(planned), desc="检查", unit="个文件", file=_Tolerant(sys.stderr), disable=args.quiet) as bar:
         return check_units(planned, options=options, jobs=jobs, done=bar.update)
+
+
+class _Tolerant:
+    """A stream for the progress bar that ignores failed writes: a full or closed stderr is no reason to stop
+    checking a thousand files."""
+
+    def __init__(self, stream: object) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)  # type: ignore[attr-defined]
+        except OSError:
+            pass
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()  # type: ignore[attr-defined]
+        except OSError:
+            pass
 
 
 def _batch_row(unit: Unit) -> str:
@@ -372,10 +420,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exc.code if isinstance(exc.code, int) else 2
         return int(args.func(args))
     except InputError as exc:
-        print(f"juesuan：{exc}", file=sys.stderr)
+        _say(f"juesuan：{exc}")
+        return 2
+    except OSError as exc:  # the file system refused a path or a write (a name too long, a full disk, stdout)
+        _say(f"juesuan：{os_reason(exc, Path(exc.filename) if exc.filename else None)}")
         return 2
     except KeyboardInterrupt:
-        print("juesuan：已中断", file=sys.stderr)
+        _say("juesuan：已中断")
         return 130
     except BrokenPipeError:  # the progress bar's stderr was a closed pipe too (``2>&1 | head``)
         _discard(sys.stdout)

@@ -57,6 +57,8 @@ class Problem:
     message: str
     origin: CellRef | None = None
     rule: str = ""
+    #: False for a problem of the whole list (no header), which no single row can be left out for
+    row: bool = True
 
     def __str__(self) -> str:
         return f"{self.where}：{self.message}"
@@ -84,7 +86,7 @@ class _Reader:
             self.problems.append(Problem(where, f"公式 {rule_id} 的类型“{family_text}”应为基本平衡、逻辑性或核实性", origin, rule_id))
             return
         if any(r.id == rule_id for r in self.rules):
-            self.problems.append(Problem(where, f"编号 {rule_id} 重复，此行未使用", origin, rule_id))
+            self.problems.append(Problem(where, f"编号 {rule_id} 重复", origin, rule_id))
             return
         try:
             formulas, self.table = parse_many(formula, rule_id, self.table)
@@ -107,7 +109,7 @@ def _read_table(rows: Sequence[Sequence[object]], source: str, sheet: str | None
     texts = [[cell_text(v) for v in row] for row in rows]
     header = next(((i, cols) for i, row in enumerate(texts[:20]) if (cols := _columns(row))), None)
     if header is None:
-        reader.problems.append(Problem(source, "没有找到表头（应有“编号”“公式”“类型”列，可选“说明”列）"))
+        reader.problems.append(Problem(source, "没有找到表头（应有“编号”“公式”“类型”列，可选“说明”列）", row=False))
         return reader.rules, reader.problems
     start, cols = header
 
