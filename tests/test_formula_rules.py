@@ -226,3 +226,59 @@ def test_a_csv_cell_past_the_csv_limit_is_a_clear_input_error(tmp_path):
     path.write_text("编号,公式,类型\nU1,\"1行=" + "9" * 200_000 + "\",基本平衡\n", encoding="utf-8")
     with pytest.raises(InputError, match="CSV 格式有误，或某一格超过 131,072 个字符"):
         read_rule_file(path)
+
+
+HUGE = 99_999_999  # a 行次 far past any table: a range up to it used to be walked number by number
+
+
+def formula_findings(path, formula):
+    """The findings of one user formula (its own text in a message replaced by ``…``, so that two spellings of a
+    range compare)."""
+    from juesuan.formula.rules import FormulaRule
+    from juesuan.formula.syntax import parse
+
+    rule = FormulaRule("R", (parse(formula, "R"),), "基本平衡")
+    return sorted((f.severity.value, f.sheet, f.cell, f.expected, f.actual, tuple(f.related), f.message.replace(formula, "…"))
+                  for f in check_file(path, rules=[rule]).findings if f.rule == "R")
+
+
+def test_a_huge_row_range_costs_the_rows_the_table_has(tmp_path):
+    """``1至99999999行`` and ``(1+2+…+99999999)行`` stay one pair in the tree and bind through the 行次 the table
+    prints: they finish at once (they used to run for minutes with memory growing) with the outcome of the range
+    clipped to the table's rows."""
+    from juesuan.formula.syntax import RowItem, RowRange, Rows, parse
+
+    ref = parse(f"[公开01]1至{HUGE}行≥0", "R").terms[0]
+    assert ref.rows.parts == (RowItem("number", 1), RowRange(2, HUGE - 1), RowItem("number", HUGE))
+    assert len(ref.rows.items) == HUGE and ref.rows.items[-2] == RowItem("number", HUGE - 1, inside=True)
+    assert parse(f"27行=(1+2+…+{HUGE})行", "R").terms[1].rows.parts == (
+        RowItem("number", 1), RowItem("number", 2), RowRange(3, HUGE - 1), RowItem("number", HUGE))
+    spelt_out = Rows("each", tuple(RowItem("number", n, inside=1 < n < 8) for n in range(1, 9)))
+    assert parse("1至8行≥0", "R").terms[0].rows == spelt_out and list(spelt_out.items) == list(spelt_out.parts[:1]) + [
+        RowItem("number", n, inside=True) for n in range(2, 8)] + [RowItem("number", 8)]
+
+    # 公开01 of the sample prints 行次 1 to 62: the end of the range must exist, as for 1至63行
+    for formula in (f"[公开01]1至{HUGE}行≥0", f"[公开01]27行=(1+2+…+{HUGE})行"):
+        assert formula_findings(SAMPLE, formula) == [
+            ("warning", "收支总表", "A1", None, None, (), f"公式 R 未能检查：公开01中没有第 {HUGE} 行")]
+
+    # the same table printing 99999999 for its last line (总计, 62): the huge range is the range 1 to 62
+    book = load_workbook(SAMPLE)
+    assert book["收支总表"]["E37"].value == 62
+    book["收支总表"]["E37"] = HUGE
+    book.save(tmp_path / "huge.xlsx")
+    for huge, clipped in [(f"[公开01]1至{HUGE}行≤50000", "[公开01]1至62行≤50000"),
+                          (f"[公开01]27行=(1+2+…+{HUGE})行", "[公开01]27行=(1+2+…+62)行")]:
+        found = formula_findings(tmp_path / "huge.xlsx", huge)
+        assert found and found == formula_findings(SAMPLE, clipped)
+    assert [f[2:5] for f in formula_findings(tmp_path / "huge.xlsx", f"[公开01]27行=(1+2+…+{HUGE})行")] == [
+        ("C33", D("461173.40"), D("62584.67"))]
+
+    # a workbook alone carries the formula (a 审核公式 sheet): the check finishes all the same
+    book = load_workbook(SAMPLE)
+    book.create_sheet(FORMULA_SHEET).append(["编号", "公式", "类型"])
+    book[FORMULA_SHEET].append(["H1", f"[公开01]1至{HUGE}行≥0", "基本平衡"])
+    book.save(tmp_path / "with-sheet.xlsx")
+    h1 = [f for f in check_file(tmp_path / "with-sheet.xlsx").findings if f.rule == "H1"]
+    assert [(f.severity.value, f.sheet, f.cell) for f in h1] == [("warning", FORMULA_SHEET, "B2")]
+    assert h1[0].message.endswith(f"公开01中没有第 {HUGE} 行")

@@ -8,7 +8,8 @@ implementation (today :mod:`juesuan.formula.gongkai` over :class:`juesuan.tables
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Protocol
@@ -17,7 +18,7 @@ from weakref import WeakKeyDictionary
 from ..gongkai import TABLE_NAMES, title_kind
 from ..grid import norm_text
 from ..layout import clean_label
-from .syntax import Column, RowItem
+from .syntax import Column, RowItems, RowPart, RowRange
 
 __all__ = [
     "BindError",
@@ -126,9 +127,10 @@ def _path(text: str) -> list[str]:
     return [clean_label(part) for part in norm_text(text).split("/")]
 
 
-#: Per table (weakly held): its rows' positions by label, and the columns each column spec names - both asked by
-#: many formulas of one check, built once.
+#: Per table (weakly held): its rows' positions by label, its rows by 行次, and the columns each column spec
+#: names - all asked by many formulas of one check, built once.
 _LABELS: WeakKeyDictionary[FormulaTable, dict[str, list[int]]] = WeakKeyDictionary()
+_NUMBERS: WeakKeyDictionary[FormulaTable, _Numbers] = WeakKeyDictionary()
 _COLUMNS: WeakKeyDictionary[FormulaTable, dict[Column, frozenset[Hashable]]] = WeakKeyDictionary()
 
 
@@ -139,6 +141,25 @@ def _labels(table: FormulaTable) -> dict[str, list[int]]:
         for position, row in enumerate(table.rows()):
             index.setdefault(label_of(row), []).append(position)
         _LABELS[table] = index
+    return index
+
+
+class _Numbers(NamedTuple):
+    """A table's printed 行次: the first row printing each (in row order, as a lookup row by row would find it)
+    and the 行次 in ascending order, so a range is found by bisection whatever its written length."""
+
+    first: dict[int, RowInfo]
+    ascending: list[int]
+
+
+def _numbers(table: FormulaTable) -> _Numbers:
+    index = _NUMBERS.get(table)
+    if index is None:
+        first: dict[int, RowInfo] = {}
+        for row in table.rows():
+            if row.number is not None:
+                first.setdefault(row.number, row)
+        index = _NUMBERS[table] = _Numbers(first, sorted(first))
     return index
 
 
@@ -166,7 +187,9 @@ def _by_label(table: FormulaTable, rows: Sequence[RowInfo], text: str) -> RowInf
     return found[0]
 
 
-def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowItem) -> list[RowInfo]:
+def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowPart) -> list[RowInfo]:
+    if isinstance(item, RowRange):
+        return _range_rows(table, item)
     if item.kind == "label":
         return [_by_label(table, rows, str(item.value))]
     if item.kind == "level":
@@ -176,19 +199,34 @@ def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowItem) -> l
         if not found:
             raise BindError(f"{table.kind}中没有科目 {item.value}")
         return found[:1]
-    found = [r for r in rows if r.number == item.value]
-    if not found and item.inside and any(r.number for r in rows):
+    first, ascending = _numbers(table)
+    row = first.get(item.value)  # type: ignore[call-overload]
+    if row is not None:
+        return [row]
+    if item.inside and any(ascending):
         return []  # a placeholder line inside a range (行次 printed, no label, no amount)
-    if not found:
-        if not any(r.number for r in rows):
-            raise BindError(f"{table.kind}没有印出行次，请用行名（如“合计”行）或科目代码（如 {{205}}行）")
-        raise BindError(f"{table.kind}中没有第 {item.value} 行")
-    return found[:1]
+    if not any(ascending):
+        raise BindError(f"{table.kind}没有印出行次，请用行名（如“合计”行）或科目代码（如 {{205}}行）")
+    raise BindError(f"{table.kind}中没有第 {item.value} 行")
 
 
-def rows_for(table: FormulaTable, items: Sequence[RowItem]) -> list[RowInfo]:
-    """The rows a reference lists, in the order written. A 行次 inside a range (``1至8行``, ``(1+2+…+8)行``)
-    that the table lacks is a blank placeholder line and is left out; the ends of a range must exist."""
+def _range_rows(table: FormulaTable, span: RowRange) -> list[RowInfo]:
+    """The rows whose 行次 lies in the span, ascending: the 行次 the table has, never every number written (a
+    行次 the table lacks is a blank placeholder line and is left out)."""
+    first, ascending = _numbers(table)
+    if not any(ascending):
+        raise BindError(f"{table.kind}没有印出行次，请用行名（如“合计”行）或科目代码（如 {{205}}行）")
+    lo, hi = bisect_left(ascending, span.start), bisect_right(ascending, span.end)
+    return [first[n] for n in ascending[lo:hi]]
+
+
+def rows_for(table: FormulaTable, items: Iterable[RowPart]) -> list[RowInfo]:
+    """The rows a reference lists, in the order written (pass :attr:`Rows.parts`: a range stays one
+    :class:`RowRange`). A 行次 inside a range (``1至8行``, ``(1+2+…+8)行``) that the table lacks is a blank
+    placeholder line and is left out; the ends of a range must exist. The work is bounded by the table's rows
+    and the parts written, not by the length of a range."""
+    if isinstance(items, RowItems):
+        items = items.parts
     rows = table.rows()
     return [row for item in items for row in _item_rows(table, rows, item)]
 

@@ -185,7 +185,7 @@ def _bind(formula: Formula, tables: Mapping[str, FormulaTable]) -> tuple[list[_B
         bound.append(_Bound(ref, table, ref.rows.mode if ref.rows else "each", keys))
     for b in bound:  # rows named
         if b.ref.rows is not None:
-            b.rows = rows_for(b.table, b.ref.rows.items)
+            b.rows = rows_for(b.table, b.ref.rows.parts)  # a range stays a pair: bounded by the table
             if b.mode == "each":
                 b.var = len(walks)
                 walks.append(b.rows)

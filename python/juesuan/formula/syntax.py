@@ -21,9 +21,11 @@ Parsing knows nothing of workbooks: :mod:`juesuan.formula.binding` gives the tre
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal, Union, overload
 
 from ..numbers import MAX_DIGITS
 from ..textwidth import clip
@@ -41,6 +43,9 @@ __all__ = [
     "Or",
     "Ref",
     "RowItem",
+    "RowItems",
+    "RowPart",
+    "RowRange",
     "Rows",
     "parse",
     "parse_many",
@@ -59,11 +64,112 @@ class RowItem:
 
 
 @dataclass(frozen=True)
+class RowRange:
+    """The 行次 ``start`` to ``end`` (both included) between the ends of a range, kept as a pair and never spelt
+    out: ``1至8行`` is ``1, RowRange(2, 7), 8`` and ``(1+2+…+8)行`` is ``1, 2, RowRange(3, 7), 8``. A table has
+    only some of these 行次 (a blank placeholder line lacks its own), so binding walks the 行次 the table has
+    (``1至99999999行`` costs what the table holds, not what was written). Seen through :attr:`Rows.items` it is
+    ``RowItem("number", n, inside=True)`` for each ``n``."""
+
+    start: int
+    end: int
+
+
+RowPart = Union[RowItem, RowRange]
+
+
+def _canonical(parts: Iterable[RowPart]) -> tuple[RowPart, ...]:
+    """Parts in one spelling: each inside 行次 is (part of) a RowRange, adjacent ranges merged, empty ones gone -
+    so a range spelt out item by item equals the range as parsed."""
+    out: list[RowPart] = []
+    for part in parts:
+        if isinstance(part, RowItem) and part.inside and part.kind == "number" and isinstance(part.value, int):
+            part = RowRange(part.value, part.value)
+        if isinstance(part, RowRange):
+            if part.start > part.end:
+                continue
+            last = out[-1] if out else None
+            if isinstance(last, RowRange) and last.end + 1 == part.start:
+                out[-1] = RowRange(last.start, part.end)
+                continue
+        out.append(part)
+    return tuple(out)
+
+
+class RowItems(Sequence[RowItem]):
+    """The rows of a reference one :class:`RowItem` at a time, ranges included (``1至8行``: 1, 2 … 8, those
+    between the ends ``inside``), made on demand from the parts: its length and any item cost no more than the
+    parts, however long the ranges. Equal to any sequence of the same items."""
+
+    __slots__ = ("_ends", "parts")
+
+    def __init__(self, parts: Iterable[RowPart]) -> None:
+        self.parts = _canonical(parts)
+        ends, total = [], 0
+        for part in self.parts:
+            total += part.end - part.start + 1 if isinstance(part, RowRange) else 1
+            ends.append(total)
+        self._ends = ends  # items up to and including each part
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    @overload
+    def __getitem__(self, index: int) -> RowItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[RowItem, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> RowItem | tuple[RowItem, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("RowItems index out of range")
+        k = bisect_right(self._ends, index)
+        part = self.parts[k]
+        if isinstance(part, RowItem):
+            return part
+        return RowItem("number", part.start + index - (self._ends[k - 1] if k else 0), inside=True)
+
+    def __iter__(self) -> Iterator[RowItem]:
+        for part in self.parts:
+            if isinstance(part, RowRange):
+                yield from (RowItem("number", n, inside=True) for n in range(part.start, part.end + 1))
+            else:
+                yield part
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowItems):
+            return self.parts == other.parts
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def __repr__(self) -> str:
+        return f"RowItems({self.parts!r})"
+
+
+@dataclass(frozen=True)
 class Rows:
-    """The rows of a reference: ``one`` row, the ``sum`` of rows (parentheses), or ``each`` row in turn."""
+    """The rows of a reference: ``one`` row, the ``sum`` of rows (parentheses), or ``each`` row in turn.
+    ``parts`` are the rows as written, a range's inside 行次 as one :class:`RowRange`; ``items`` the same rows
+    one by one."""
 
     mode: Literal["one", "sum", "each"]
-    items: tuple[RowItem, ...]
+    parts: tuple[RowPart, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", _canonical(self.parts))
+
+    @property
+    def items(self) -> RowItems:
+        return RowItems(self.parts)
 
 
 @dataclass(frozen=True)
@@ -453,15 +559,16 @@ class _Parser:
     def row_sum(self) -> Rows:
         """``(1+2+…+8)行``: the sum of the rows listed; ``…`` runs between two 行次."""
         self.expect("op", "(", "“(”")
-        items: list[RowItem] = [self.row_item()]
+        items: list[RowPart] = [self.row_item()]
         while self.take("op", "+"):
             if self.take("ellipsis"):
                 self.expect("op", "+", "“+”")
                 last = self.row_item()
-                first = items[-1]
+                first = items[-1]  # a row item: a range is always followed by its end
+                assert isinstance(first, RowItem)
                 if first.kind != "number" or last.kind != "number" or not first.value < last.value:  # type: ignore[operator]
                     self.fail("省略号两边为从小到大的行次（如 1+2+…+8）", at=self.tokens[self.i - 1])
-                items += [RowItem("number", n, inside=True) for n in range(int(first.value) + 1, int(last.value))] + [last]
+                items += [RowRange(int(first.value) + 1, int(last.value) - 1), last]
             else:
                 items.append(self.row_item())
         self.expect("op", ")", "“+”或“)”")
@@ -470,7 +577,7 @@ class _Parser:
 
     def row_list(self) -> Rows:
         """``27行``, ``1至8行``, ``1至8行、28行`` (each row in turn), ``{类}行`` (every 类 row)."""
-        items: list[RowItem] = []
+        items: list[RowPart] = []
         each = False
         while True:
             item = self.row_item()
@@ -478,7 +585,7 @@ class _Parser:
                 last = self.row_item()
                 if item.kind != "number" or last.kind != "number" or not item.value < last.value:  # type: ignore[operator]
                     self.fail("“至”两边为从小到大的行次（如 1至8行）", at=self.tokens[self.i - 1])
-                items += [item, *(RowItem("number", n, inside=True) for n in range(int(item.value) + 1, int(last.value))), last]
+                items += [item, RowRange(int(item.value) + 1, int(last.value) - 1), last]
                 each = True
             else:
                 items.append(item)
