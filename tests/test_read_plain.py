@@ -3,6 +3,8 @@ streaming reader; anything calamine would get wrong or choke on takes the stream
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from conftest import SAMPLES
@@ -96,3 +98,26 @@ def test_rows_and_cells_spelled_another_way_read_the_same(tmp_path, how):
     path = variant(tmp_path, change={name: lambda d: respell(d, how) for name in sheets})
     assert read_plain(path) is None
     assert same(read_workbook(path), read_workbook(SAMPLES / "gz_2023_juesuan.xlsx"))
+
+
+@pytest.mark.parametrize("tail", [0, 1, 5, 6, 7])
+def test_a_part_cut_just_after_a_row_is_scanned_to_its_end(tmp_path, tail):
+    """A sheet part cut a few bytes after its last row end: the scan once read the short tail again and again
+    (fewer than six bytes looked like "no row end yet") and the check never answered (found by make fuzz)."""
+    cut = lambda d: d[: d.rfind(b"</row>") + 6 + tail]  # noqa: E731
+    path = variant(tmp_path, change={SHEET3: cut})
+
+    expired: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        expired.append(signum)
+        raise TimeoutError("the scan did not finish")  # (the fast road takes it for "not plain")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    try:
+        read_plain(path)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not expired

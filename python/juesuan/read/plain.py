@@ -81,7 +81,7 @@ def _extent(archive: zipfile.ZipFile, name: str) -> int | None:
             if not data:
                 break
             cut = data.rfind(b"</row>") + 6 if chunk else len(data)
-            if cut < 6:  # no row ends here yet: read on, unless a chunk and more hold no row end (not plain)
+            if chunk and cut < 6:  # no row ends here yet: read on, unless a chunk and more hold no row end
                 if len(data) > _CHUNK:
                     return None
                 rest = data
