@@ -146,3 +146,43 @@ def test_default_jobs_keeps_each_worker_busy() -> None:
     per = batch.FILES_PER_WORKER
     assert batch.default_jobs(1) == 1 and batch.default_jobs(2 * per - 1) == 1
     assert batch.default_jobs(per * cores) == cores and batch.default_jobs(10_000) == cores
+
+
+def test_summary_texts_are_text_never_formulas_and_fit_a_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A rule's 说明 ``=1+``, a unit file called ``=a.xlsx``, a message longer than a cell holds: written as text
+    (openpyxl would take ``=…`` for a formula and ``#N/A`` for an error value), clipped to 32,767 characters."""
+    from juesuan.plan import CELL_TEXT_LIMIT
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "=a.xlsx")
+    rules = tmp_path / "e.csv"
+    long = "长" * 40_000
+    rules.write_text(f"编号,公式,类型,说明\nK1,[公开01]1行=2行,基本平衡,=1+\nK2,[公开01]1行=2行,基本平衡,{long}\n",
+                     encoding="utf-8")
+    summary = tmp_path / "s.xlsx"
+    assert run("check", folder, "--rules", rules, "--out-dir", tmp_path / "out", "--summary", summary, "-q") == 1
+    capsys.readouterr()
+    book = load_workbook(summary)
+    details = book["明细"]
+    header = [c.value for c in details[1]]
+    by_rule = {r[header.index("规则")].value: dict(zip(header, r, strict=True)) for r in details.iter_rows(min_row=2)}
+    message = by_rule["K1"]["说明"]
+    assert (message.value, message.data_type) == ("=1+：[公开01]1行=2行", "s")
+    clipped = by_rule["K2"]["说明"]
+    assert clipped.data_type == "s" and len(clipped.value) == CELL_TEXT_LIMIT
+    assert clipped.value == (long + "：[公开01]1行=2行")[: CELL_TEXT_LIMIT - 1] + "…"
+    assert details.row_dimensions[clipped.row].height <= 409
+    assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
+    copy = book["单位"]["I2"]  # the marked copy's name, a link
+    assert (copy.value, copy.data_type) == ("=a.checked.xlsx", "s") and copy.hyperlink.target == "out/=a.checked.xlsx"
+
+
+def test_summary_cells_keep_error_lookalikes_as_text() -> None:
+    from openpyxl import Workbook
+
+    from juesuan.review import _put
+
+    ws = Workbook().active
+    assert [(c.value, c.data_type) for c in (_put(ws, 1, 1, "#N/A"), _put(ws, 2, 1, "=SUM(1)"), _put(ws, 3, 1, "a\x00b"),
+                                             _put(ws, 4, 1, 7))] == [("#N/A", "s"), ("=SUM(1)", "s"), ("ab", "s"), (7, "n")]

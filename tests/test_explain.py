@@ -152,3 +152,45 @@ def test_our_results_sheet_beside_a_users_sheet_of_that_name(tmp_path):
     write_explanation(a, TEXT, sheet=ours)
     main(["check", str(a), "--out", str(b)])
     assert finding(check_file(b)).explanation == TEXT
+
+
+def explain_file(path, text):
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        csv.writer(fh).writerows([["规则", "工作表", "单元格", "说明"], [RULE, SHEET, CELL, text]])
+    return path
+
+
+def explained_cells(path):
+    """The 说明 cell of the finding's 审核结果 row and the 说明 cell of its record row (openpyxl cells)."""
+    book = load_workbook(path)
+    row = next(r for r in book[RESULTS_SHEET].iter_rows(min_row=2) if r[2].value == RULE)
+    kept = next(r for r in book[EXPLAIN_SHEET].iter_rows(min_row=2) if r[0].value == RULE)
+    return row[RESULTS_HEADER.index("说明")], kept[EXPLAIN_HEADER.index("说明")]
+
+
+def test_an_explanation_like_a_formula_is_written_as_text_and_read_back(tmp_path, capsys):
+    out, again = tmp_path / "out.xlsx", tmp_path / "again.xlsx"
+    text = "=cmd|' /C calc'!A0"
+    assert main(["check", str(SAMPLE), "--explain", str(explain_file(tmp_path / "e.csv", text)), "--out", str(out)]) == 0
+    shown, kept = explained_cells(out)
+    assert (shown.value, shown.data_type) == (text, "s") and (kept.value, kept.data_type) == (text, "s")
+    assert main(["check", str(out), "--out", str(again)]) == 0  # read back from the copy: still that 说明
+    capsys.readouterr()
+    assert finding(check_file(again)).explanation == text
+    assert record(again)[1] == [RULE, SHEET, CELL, text, 51.23]
+
+
+def test_an_explanation_longer_than_a_cell_holds_is_clipped_and_stays_explained(tmp_path, capsys):
+    from juesuan.plan import CELL_TEXT_LIMIT
+
+    out, again = tmp_path / "out.xlsx", tmp_path / "again.xlsx"
+    text = "说" * 100_000
+    assert main(["check", str(SAMPLE), "--explain", str(explain_file(tmp_path / "e.csv", text)), "--out", str(out)]) == 0
+    clipped = "说" * (CELL_TEXT_LIMIT - 1) + "…"
+    for cell in explained_cells(out):
+        assert (cell.value, cell.data_type) == (clipped, "s")
+    assert main(["check", str(out), "--out", str(again)]) == 0
+    capsys.readouterr()
+    kept = finding(check_file(again))
+    assert (kept.severity.value, kept.explanation) == ("info", clipped)
+    assert [c.value for c in explained_cells(again)] == [clipped, clipped]

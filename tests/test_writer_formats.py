@@ -62,3 +62,21 @@ def test_marked_copy_of_an_ods_says_exactly_what_is_lost(converted, tmp_path, ca
         "注意：原 .ods 文件只能读出数值：合并单元格、字体、底色、边框、数字格式、列宽、批注和图表（如有）未能带到输出文件中（原文件不受影响）")
     ws = load_workbook(marked)["收支总表"]
     assert ws["F14"].fill.fgColor.rgb == "FFFFEB9C" and ws["C7"].value == pytest.approx(51368.15)
+
+
+def test_a_text_like_a_formula_in_an_xls_or_ods_stays_text_in_the_copy(tmp_path):
+    """The rebuilt copy holds what was read: a user's text ``=1+1`` is a text there too, never a live formula."""
+    book = load_workbook(SAMPLE)
+    cell = book["收支总表"]["Z1"]
+    cell.value = "=1+1"
+    cell.data_type = "s"
+    src = tmp_path / "text.xlsx"
+    book.save(src)
+    for kind in ("xls", "ods"):
+        subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+                        "--convert-to", kind, "--outdir", str(tmp_path), str(src)], check=True, capture_output=True,
+                       timeout=180)
+        marked = tmp_path / f"m_{kind}.xlsx"
+        assert main(["check", str(tmp_path / f"text.{kind}"), "--out", str(marked), "-q"]) == 0
+        copied = load_workbook(marked)["收支总表"]["Z1"]
+        assert (copied.value, copied.data_type) == ("=1+1", "s"), kind

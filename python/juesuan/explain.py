@@ -18,7 +18,7 @@ from pathlib import Path
 from .findings import Finding, Severity
 from .grid import Grid, cell_text, norm_text
 from .numbers import NotANumber, parse_number
-from .plan import EXPLAIN_SHEET, RESULTS_SHEET, Action, own_name
+from .plan import EXPLAIN_SHEET, RESULTS_SHEET, Action, clip_text, own_name
 from .read import InputError
 from .rules import load_catalogue
 
@@ -37,6 +37,9 @@ class Explanation:
     text: str
     value: Decimal | None = None
     known: bool = True
+
+    def __post_init__(self) -> None:  # as a cell holds it, so the record read back compares equal
+        self.text = clip_text(self.text)
 
 
 def _amount(value: object) -> Decimal | None:

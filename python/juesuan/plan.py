@@ -32,11 +32,14 @@ __all__ = [
     "MARKS_HEADER",
     "MARKS_SHEET",
     "MarkRecord",
+    "UnusableRecord",
     "OWN_MARKER",
     "NARRATIVE_SHEET",
     "Plan",
     "RESULTS_HEADER",
     "as_float",
+    "CELL_TEXT_LIMIT",
+    "clip_text",
     "RESULTS_SHEET",
     "SUSPECT_COLOR",
     "column_width",
@@ -45,6 +48,7 @@ __all__ = [
     "marker_value",
     "own_name",
     "read_mark_row",
+    "read_mark_rows",
     "plan_marks",
     "rectangles",
     "runs",
@@ -68,7 +72,8 @@ KEPT_SHEETS = frozenset({EXPLAIN_SHEET})
 #: The hidden sheet-level defined name that marks a sheet as juesuan's (its value: the sheet's name as given),
 #: so a user's own sheet called 审核结果 is never taken for ours; both adapters write and read it.
 OWN_MARKER = "juesuan_own"
-#: Longest text a cell holds: a detail record past it keeps only its portable part.
+#: Longest text a cell holds (Excel counts UTF-16 code units): longer texts are clipped (:func:`clip_text`), and a
+#: detail record past it keeps only its portable part.
 CELL_TEXT_LIMIT = 32767
 COLORS = {Severity.error: "#FFC7CE", Severity.warning: "#FFEB9C", Severity.info: "#DDEBF7"}
 #: The cell localisation names as the one to correct (L01): a stronger red than any other error.
@@ -121,6 +126,19 @@ class Plan(BaseModel):
             for rect in action.cells:
                 out[action.sheet].update(expand(rect))
         return out
+
+
+def clip_text(text: str, limit: int = CELL_TEXT_LIMIT) -> str:
+    """``text`` as a cell can hold it: at most ``limit`` characters as Excel counts them (UTF-16 code units, so a
+    character outside the BMP counts two), a longer text cut to end with ``…``."""
+    if len(text) <= limit // 2 or len(text.encode("utf-16-le", "surrogatepass")) <= 2 * limit:
+        return text
+    used = 0
+    for end, ch in enumerate(text):  # whole characters only: never half a surrogate pair
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit - 1:
+            return text[:end] + "…"
+    return text  # not reached: the text is longer than the limit
 
 
 def column_width(header: object, values: Iterable[object] = ()) -> float:
@@ -176,24 +194,72 @@ def mark_row(mark: MarkRecord) -> list[str]:
     return [mark.sheet, mark.cell, mark.fill or "", mark.note or "", mark.author or "", size, detail]
 
 
+class UnusableRecord(ValueError):
+    """A row of :data:`MARKS_SHEET` that cannot be used (a value of the wrong kind, out of range, or edited by
+    hand): its cell is not restored, and the user is told how many such rows there were."""
+
+
+#: A cell address as the record holds it, and the largest row and column a sheet has.
+_RECORD_CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
+_MAX_ROW, _MAX_COL = 1_048_576, 16_384
+_RECORD_FILL = re.compile(r"^#?(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})$")
+#: Largest note box taken from a record, in points (a note is never this big; a bigger number was typed by hand).
+_MAX_NOTE_SIZE = 100_000.0
+
+
 def read_mark_row(row: list[Any]) -> MarkRecord | None:
     """A record row back, also from a record of juesuan's first versions (four columns, ARGB fills) and from
-    spreadsheets that hand a sheet called 2023 back as 2023.0."""
+    spreadsheets that hand a sheet called 2023 back as 2023.0. ``None`` for a row without sheet or cell (an
+    empty row); raises :class:`UnusableRecord` for a row whose cell, fill, note size or 原格式 cannot be what
+    juesuan wrote (the adapters check what the 原格式 holds: :mod:`juesuan.adapters.record`)."""
     cells = [_record_text(v) for v in (list(row) + [None] * len(MARKS_HEADER))[: len(MARKS_HEADER)]]
     sheet, cell, fill, note, author, size, detail = cells
     if not sheet or not cell:
+        if any(cells):
+            raise UnusableRecord("缺少工作表或单元格")
         return None
-    try:
-        width, height = (float(x) for x in (size or "").split("×"))
-        parsed_size: tuple[float, float] | None = (width, height)
-    except ValueError:
-        parsed_size = None
+    address = _RECORD_CELL.match(cell.strip().upper())
+    if address is None:
+        raise UnusableRecord(f"单元格地址无效：{cell}")
+    r, c = parse_a1(address.group(0))
+    if not (0 <= r < _MAX_ROW and 0 <= c < _MAX_COL):
+        raise UnusableRecord(f"单元格地址超出工作表范围：{cell}")
+    colour = _RECORD_FILL.match(fill.strip()) if fill else None
+    if fill and colour is None:
+        raise UnusableRecord(f"原填充不是颜色：{fill}")
+    parsed_size: tuple[float, float] | None = None
+    if size:
+        try:
+            width, height = (float(x) for x in size.split("×"))
+        except ValueError:
+            raise UnusableRecord(f"批注大小无效：{size}") from None
+        if not all(0 < v <= _MAX_NOTE_SIZE for v in (width, height)):  # also false for nan
+            raise UnusableRecord(f"批注大小无效：{size}")
+        parsed_size = (width, height)
     try:
         parsed = json.loads(detail) if detail else {}
-    except ValueError:
-        parsed = {}
-    return MarkRecord(sheet, cell.upper(), "#" + fill.lstrip("#")[-6:].upper() if fill else None, note, author,
-                      parsed_size, parsed if isinstance(parsed, dict) else {})
+    except (ValueError, RecursionError):
+        raise UnusableRecord("原格式不是有效的 JSON") from None
+    if not isinstance(parsed, dict):
+        raise UnusableRecord("原格式不是 JSON 对象")
+    return MarkRecord(sheet, address.group(0), "#" + colour.group(1).upper() if colour else None, note, author,
+                      parsed_size, parsed)
+
+
+def read_mark_rows(rows: Iterable[list[Any]]) -> tuple[list[MarkRecord], int]:
+    """The usable records of the rows below the record's header, and how many rows were not usable (empty
+    rows are neither)."""
+    records: list[MarkRecord] = []
+    unusable = 0
+    for row in rows:
+        try:
+            record = read_mark_row(row)
+        except UnusableRecord:
+            unusable += 1
+            continue
+        if record is not None:
+            records.append(record)
+    return records, unusable
 
 
 def _record_text(value: Any) -> str | None:

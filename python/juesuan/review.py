@@ -28,6 +28,7 @@ from typing import Any
 from .batch import Unit
 from .findings import Finding, Severity
 from .outputs import atomic_write
+from .plan import clip_text
 from .terminal import is_rounding, rule_names
 from .textwidth import display_width
 
@@ -45,6 +46,7 @@ RULE_HEADER = ["规则", "规则名称", "严重程度", "错误", "警告", "�
 ROW_CM = 0.53  # height of a default sheet row
 MAX_WIDTH = 60  # columns wider than this wrap their text
 ROW_POINTS = 15  # height of one line of text
+MAX_ROW_POINTS = 409  # the tallest row Excel has
 _RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
@@ -128,6 +130,29 @@ def _rule_rows(units: Sequence[Unit], names: dict[str, str]) -> list[list[Any]]:
     return rows
 
 
+def _text(value: Any) -> Any:
+    """A value as it goes into a cell: a string without the characters a worksheet cannot hold, clipped to what a
+    cell holds (other values as they are)."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return clip_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _as_text(cell: Any) -> Any:
+    """A cell holding a string kept as text: openpyxl would take ``=…`` for a formula and ``#N/A`` for an error
+    value, and a file name, sheet name or message of the user's must never become either."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """``ws.cell(row, column, value)`` with a string written as text (:func:`_as_text`)."""
+    return _as_text(ws.cell(row, column, _text(value)))
+
+
 def _sheet(book: Any, title: str, header: list[str], rows: list[list[Any]], amounts: Sequence[str] = ()) -> Any:
     """A sheet with a bold shaded frozen header, a filter, links for (text, target) cells, fitted widths."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -136,7 +161,9 @@ def _sheet(book: Any, title: str, header: list[str], rows: list[list[Any]], amou
     ws = book.create_sheet(title)
     ws.append(header)
     for row in rows:
-        ws.append([value[0] if isinstance(value, tuple) else value for value in row])
+        ws.append([_text(value[0] if isinstance(value, tuple) else value) for value in row])
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
         for col, value in enumerate(row, start=1):
             if isinstance(value, tuple):
                 cell = ws.cell(ws.max_row, col)
@@ -166,7 +193,7 @@ def _sheet(book: Any, title: str, header: list[str], rows: list[list[Any]], amou
                 lines = -(-display_width(_shown(cell.value, False)) // (MAX_WIDTH - 2))
                 if lines > 1:  # not every reader grows a row for wrapped text by itself
                     row = ws.row_dimensions[cell.row]
-                    row.height = max(row.height or 0, ROW_POINTS * lines)
+                    row.height = max(row.height or 0, min(ROW_POINTS * lines, MAX_ROW_POINTS))
     return ws
 
 
@@ -252,7 +279,7 @@ def _chart_block(ws: Any, title: str, label: str, pairs: list[tuple[str, int]], 
         ws.cell(2, column, "没有错误")
         return 0
     for i, (name, value) in enumerate(pairs[:30], start=2):
-        ws.cell(i, column, name)
-        ws.cell(i, column + 1, value)
+        _put(ws, i, column, name)
+        _put(ws, i, column + 1, value)
     ws.column_dimensions[get_column_letter(column)].width = min(40, max(display_width(p[0]) for p in pairs) + 2)
     return _bar_chart(ws, title, column, column + 1, len(pairs), f"G{top}")

@@ -57,10 +57,17 @@ def _from_grids(src: Path) -> Workbook:
         for r, row in enumerate(grid.values, 1):
             for c, value in enumerate(row, 1):
                 if value is not None:
-                    ws.cell(r, c, value if isinstance(value, (int, float, str, bool)) else str(value))
+                    _as_value(ws.cell(r, c, value if isinstance(value, (int, float, str, bool)) else str(value)))
         for r1, c1, r2, c2 in grid.merged:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     return book
+
+
+def _as_value(cell: Any) -> None:
+    """A cell as it was read: the reader gives formulas' results, so a text such as ``=1+`` is a text - openpyxl
+    would write it as a formula."""
+    if cell.data_type == "f" and isinstance(cell.value, str):
+        cell.data_type = "s"
 
 
 def _open_xls(src: Path) -> Any:
@@ -68,8 +75,8 @@ def _open_xls(src: Path) -> Any:
 
     try:
         return xlrd.open_workbook(str(src), formatting_info=True, on_demand=True)
-    except Exception as exc:  # xlrd raises its own and struct errors for damaged files
-        raise InputError(f"无法读取 .xls 工作簿的格式（{type(exc).__name__}）") from None
+    except Exception:  # xlrd raises its own and struct errors for damaged files
+        raise InputError("无法读取 .xls 工作簿的格式（文件可能已损坏）") from None
 
 
 def _from_xls(src: Path) -> Workbook:
@@ -90,6 +97,7 @@ def _from_xls(src: Path) -> Workbook:
                     cell = ws.cell(r + 1, c + 1)
                     if value is not None:
                         cell.value = value if isinstance(value, (int, float, str, bool)) else str(value)
+                        _as_value(cell)
                     styles.apply(cell, sheet.cell_xf_index(r, c))
             for c, info in sheet.colinfo_map.items():
                 if c >= sheet.ncols and not info.hidden:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..grid import parse_a1
-from .package import MAIN_NS, Package, resolve
+from ..plan import clip_text
+from .package import MAIN_NS, Package, recorded_element, resolve
 from .sheet_xml import WORKSHEET_ORDER, Worksheet, insert_child, xml_text
 
 __all__ = ["AUTHOR", "Note", "Notes", "note_size"]
@@ -174,7 +175,7 @@ class Notes:
         self._ensure()
         comment = etree.Element(self.q("comment"), ref=ref, authorId=self._author_id(author))
         run = etree.SubElement(etree.SubElement(comment, self.q("text")), self.q("t"))
-        run.text = xml_text(text)
+        run.text = clip_text(xml_text(text))
         run.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         self._insert(comment)
         self._add_shape(ref, size or note_size(text))
@@ -182,12 +183,13 @@ class Notes:
     def restore(self, ref: str, note: Note) -> None:
         """Put back a recorded note: the very comment element and shape when recorded (files), else text,
         author and size (a record made in live Excel)."""
-        if not note.comment_xml:
+        recorded = recorded_element(note.comment_xml) if note.comment_xml else None  # checked when read
+        if recorded is None:
             self.put(ref, note.text, note.author or AUTHOR, note.size)
             return
         self.remove(ref)
         self._ensure()
-        comment = copy.deepcopy(etree.fromstring(note.comment_xml))
+        comment = copy.deepcopy(recorded)
         for node in comment.iter():
             if isinstance(node.tag, str) and etree.QName(node).namespace in MAIN_NS:
                 node.tag = f"{{{self.package.ns}}}{etree.QName(node).localname}"

@@ -12,6 +12,7 @@ sheet, which is what makes 清除标注 exact - also on a file marked twice, or 
 
 from __future__ import annotations
 
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -33,13 +34,13 @@ from ..plan import (
     expand,
     mark_row,
     own_name,
-    read_mark_row,
 )
 from ..read import InputError, _check_path
 from .legacy import LEGACY_FORMATS, legacy_losses, rebuild_as_xlsx
 from .notes import Note, Notes
 from .own_sheets import OwnSheets
 from .package import WORKBOOK_TYPES, Package, PackageError
+from .record import read_records, unusable_notice
 from .results_xml import print_titles, results_sheet
 from .sheet_xml import Worksheet, shared_strings
 from .styles import Styles, interior_of
@@ -57,6 +58,8 @@ class Editor:
         self._sheets: dict[str, Worksheet] = {}
         self._notes: dict[str, Notes] = {}
         self.formulas = False
+        #: Rows of the record that could not be used (their cells are not restored); said once, when written.
+        self.unusable = 0
 
     def sheet(self, name: str) -> Worksheet:
         if name not in self._sheets:
@@ -75,12 +78,15 @@ class Editor:
     # -------------------------------------------------------------- the record of original formats
 
     def records(self) -> list[MarkRecord]:
-        """The hidden record of marked cells, as written by either adapter."""
+        """The hidden record of marked cells, as written by either adapter; rows that cannot be used are left out
+        and counted in :attr:`unusable`."""
         ref = next((r for name, r in self.own.own().items() if own_name(name) == MARKS_SHEET), None)
         if ref is None:
             return []
         rows = Worksheet(self.package, ref).texts(shared_strings(self.package))
-        return [m for m in map(read_mark_row, rows[1:]) if m is not None]
+        records, unusable = read_records(rows[1:])
+        self.unusable = max(self.unusable, unusable)  # the same record read again (clear, then apply) counts once
+        return records
 
     def _original(self, sheet: str, cell: str) -> MarkRecord:
         ws = self.sheet(sheet)
@@ -263,11 +269,13 @@ def _write(src: Path, out: Path, edit: Callable[[Editor], int]) -> int:
             result = edit(editor)
             editor.finish(suffix)
             atomic_write(out, package.save)
-            return result
     except PackageError as exc:
         raise InputError(f"无法写出“{out.name}”：{exc}") from None
-    except (etree.Error, zipfile.BadZipFile, zlib.error, KeyError, IndexError, ValueError) as exc:
-        raise InputError(f"无法写出“{out.name}”：工作簿结构有误（{type(exc).__name__}）") from None
+    except (etree.Error, zipfile.BadZipFile, zlib.error, KeyError, IndexError, ValueError):
+        raise InputError(f"无法写出“{out.name}”：工作簿结构有误，无法处理") from None
+    if editor.unusable:
+        print(f"注意：{src.name}：{unusable_notice(editor.unusable)}", file=sys.stderr)
+    return result
 
 
 def apply_plan(src: str | Path, plan: Plan, out: str | Path) -> None:

@@ -22,7 +22,7 @@ from lxml import etree
 from ..read import InputError
 from ..read.guard import open_package
 
-__all__ = ["CT", "Package", "PackageError", "REL", "SheetRef", "rel_type"]
+__all__ = ["CT", "Package", "PackageError", "REL", "SheetRef", "recorded_element", "rel_type"]
 
 #: Namespaces of the package layer (the same in transitional and strict OOXML).
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -42,6 +42,22 @@ WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.wo
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False,
                           huge_tree=True)
+
+
+_FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+
+
+def recorded_element(text: str) -> etree._Element | None:
+    """An element kept as XML text in juesuan's record (a cell format, fill or comment), parsed as safely as a
+    part: ``None`` when it is not well-formed XML or declares a DTD (the record was edited by hand)."""
+    try:
+        root = etree.fromstring(text.encode("utf-8"), _FRAGMENT_PARSER)
+    except (etree.XMLSyntaxError, ValueError):  # also UnicodeEncodeError (a lone surrogate)
+        return None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        return None
+    return root
 
 
 class PackageError(InputError):
@@ -111,8 +127,8 @@ class Package:
                 data = handle.read(info.file_size + 1)
         except zipfile.BadZipFile:
             data = self._read_unchecked(info)
-        except (zlib.error, EOFError, OSError, NotImplementedError) as exc:
-            raise PackageError(f"工作簿部件“{name}”已损坏（{type(exc).__name__}）") from None
+        except (zlib.error, EOFError, OSError, NotImplementedError):
+            raise PackageError(f"工作簿部件“{name}”已损坏，无法读取") from None
         if len(data) > info.file_size:
             raise PackageError(f"工作簿部件“{name}”比声明的更大，疑似压缩炸弹")
         return data

@@ -21,6 +21,7 @@ __all__ = ["HEADER_FILL", "print_titles", "results_sheet"]
 
 HEADER_FILL = "#D9E1F2"
 LINE_HEIGHT = 15  # points per wrapped line
+MAX_ROW_HEIGHT = 409  # the tallest row Excel has, in points
 
 
 def _link_column(action: Action, header: list[Any]) -> int:
@@ -70,11 +71,11 @@ def results_sheet(package: Package, styles: Styles, action: Action) -> etree._El
                 style = link_style
             if style:
                 cell.set("s", str(style))
-            write_value(cell, value, q)
+            write_value(cell, value, q, formulas=False)  # our sheets hold texts and numbers, never a formula
             if r and not plain and c < len(header) and header[c] in WRAPPED_HEADERS and value:
                 lines = max(lines, -(-text_units(value) // max(int(widths[c]) - 1, 1)))
         if lines > 1:
-            row.set("ht", str(LINE_HEIGHT * lines))
+            row.set("ht", str(min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)))
             row.set("customHeight", "1")
     if not plain and len(rows) > 1 and width:
         etree.SubElement(root, q("autoFilter"), ref=f"A1:{a1(len(rows) - 1, width - 1)}")

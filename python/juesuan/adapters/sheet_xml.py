@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..grid import a1, parse_a1
 from ..numbers import count
+from ..plan import clip_text
 from .package import Package, SheetRef
 from .styles import Styles
 
@@ -236,16 +237,19 @@ class Worksheet:
         cell.set("s", str(index))
 
     def set_value(self, row: int, col: int, value: Any) -> None:
-        """A number, text, bool or ``=…`` formula into a 0-based cell; its format is kept."""
+        """A number, text, bool or ``=…`` formula (a planned ``setValues``: 填充 writes formulas on purpose) into
+        a 0-based cell; its format is kept."""
         cell = self.cell(row, col, create=True)
         assert cell is not None
         self.edit()
         write_value(cell, value, self.q)
 
 
-def write_value(cell: etree._Element, value: Any, q: Any) -> None:
-    """Replace the content of a <c> element (its ``s`` stays): formulas without a cached value (Excel computes
-    them on load), numbers that are not finite as text."""
+def write_value(cell: etree._Element, value: Any, q: Any, *, formulas: bool = True) -> None:
+    """Replace the content of a <c> element (its ``s`` stays): with ``formulas``, an ``=…`` string as a formula
+    without a cached value (Excel computes it on load); every other string as text - without ``formulas``
+    (juesuan's own sheets: messages, 说明, file and sheet names) an ``=…`` string too, never a formula - clipped
+    to what a cell holds (:func:`~juesuan.plan.clip_text`); numbers that are not finite as text."""
     for child in list(cell):
         if etree.QName(child).localname in ("f", "v", "is"):
             cell.remove(child)
@@ -257,12 +261,12 @@ def write_value(cell: etree._Element, value: Any, q: Any) -> None:
         etree.SubElement(cell, q("v")).text = "1" if value else "0"
     elif isinstance(value, (int, float, Decimal)) and _finite(value):
         etree.SubElement(cell, q("v")).text = _number(value)
-    elif isinstance(value, str) and value.startswith("=") and len(value) > 1:
+    elif formulas and isinstance(value, str) and value.startswith("=") and len(value) > 1:
         etree.SubElement(cell, q("f")).text = xml_text(value[1:])
     else:
         cell.set("t", "inlineStr")
         text = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
-        text.text = xml_text(str(value))
+        text.text = clip_text(xml_text(str(value)))
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 
 from ..numbers import count
-from .package import Package
+from .package import Package, recorded_element
 
 __all__ = ["BUILTIN_FORMATS", "Styles", "canonical", "fill_of_interior", "interior_of"]
 
@@ -307,14 +307,15 @@ class Styles:
         the end of the list (a damaged file) is given back as it was: readers treat it as before."""
         if original is not None and original >= len(self.xfs()):
             return original
-        if original_fill:
-            fill = etree.fromstring(original_fill)
+        recorded = recorded_element(original_fill) if original_fill else None  # the record is checked when read
+        if recorded is not None:
+            fill = recorded
         elif interior:
             fill = fill_of_interior(interior, self.package.ns)
         else:
             fill = self._fill(colour)
         xf = copy.deepcopy(self.xf(current))
-        old = etree.fromstring(original_xf) if original_xf else None
+        old = recorded_element(original_xf) if original_xf else None
         prefer_fill = int(old.get("fillId", "0")) if old is not None else None
         xf.set("fillId", str(self._find_or_add("fills", "fill", _retag(fill, self.package.ns), prefer_fill)))
         apply = old.get("applyFill") if old is not None else None

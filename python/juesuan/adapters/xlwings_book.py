@@ -42,15 +42,16 @@ from ..plan import (
     Action,
     MarkRecord,
     Plan,
+    clip_text,
     column_width,
     expand,
     mark_row,
     marker_value,
     own_name,
-    read_mark_row,
     rectangles,
     runs,
 )
+from .record import read_records
 
 __all__ = [
     "ApplyError",
@@ -215,11 +216,8 @@ def read_marks(book: xw.Book) -> dict[Key, Mark]:
     if sheet is None:
         return {}
     rows = sheet.used_range.options(ndim=2).value or []
-    marks = {}
-    for record in map(read_mark_row, rows[1:]):
-        if record is not None:
-            marks[(record.sheet, record.cell)] = Mark(record.fill, record.note, record.author, record.size, record.detail)
-    return marks
+    records, _unusable = read_records(rows[1:])  # a row that cannot be used is left out: its cell is not restored
+    return {(r.sheet, r.cell): Mark(r.fill, r.note, r.author, r.size, r.detail) for r in records}
 
 
 #: Interior properties that together say exactly how a cell is filled (COM names).
@@ -440,8 +438,8 @@ def _set_note(sheet: xw.Sheet, cell: str, text: str | None, had_note: bool | Non
 
 def _as_text(value: Any) -> Any:
     """Strings go in with Excel's text prefix, so ``2023``, ``1-2`` or ``=x`` are not turned into numbers,
-    dates or formulas."""
-    return "'" + value if isinstance(value, str) else value
+    dates or formulas; a text longer than a cell holds is clipped."""
+    return "'" + clip_text(value) if isinstance(value, str) else value
 
 
 def _ensure_own_sheet(book: xw.Book, wanted: str, *, first: bool = False, hidden: bool = False,
@@ -485,7 +483,8 @@ def _write_marks(book: xw.Book, marks: dict[Key, Mark]) -> None:
 def _link_formula(target: str, text: str) -> str:
     sheet, _, cell = target.rpartition("!")
     quoted = sheet.replace("'", "''").replace('"', '""')
-    return f'=HYPERLINK("#\'{quoted}\'!{cell}","{text}")'
+    shown = text.replace('"', '""')  # the text is a string constant of the formula, never formula text
+    return f'=HYPERLINK("#\'{quoted}\'!{cell}","{shown}")'
 
 
 def _column_runs(header: list[Any], names: Iterable[str]) -> list[tuple[int, int]]:

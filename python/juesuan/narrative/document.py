@@ -129,6 +129,8 @@ def _join(lines: list[tuple[int, str, str | None]], source: str, sheet: str | No
 def load_document(path: str | Path) -> Document:
     """The 情况说明 in a Word (.docx) or text (.txt) file; anything else is an :class:`InputError`."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"这是一个文件夹，不是情况说明文件：{path}")
     if not path.is_file():
         raise InputError(f"找不到情况说明文件：{path}")
     suffix = path.suffix.lower()
@@ -148,14 +150,11 @@ def load_document(path: str | Path) -> Document:
 
 def _docx_paragraphs(path: Path) -> list[str]:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # python-docx, zipfile and lxml raise several kinds (in English) for damaged files
         raise InputError(f"无法读取 Word 文件（文件损坏或不是 .docx）：{path.name}") from exc
-    except Exception as exc:  # zipfile and lxml raise several kinds for damaged files
-        raise InputError(f"无法读取 Word 文件（文件损坏或不是 .docx）：{path.name}（{exc}）") from exc
     return [p.text for p in document.paragraphs]
 
 
