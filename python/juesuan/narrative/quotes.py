@@ -24,8 +24,10 @@ COUNT_UNITS = ("万人", "人次", "批次", "个", "辆", "人", "次", "台（
 _UNIT = "|".join(map(re.escape, ("万元", "亿元", "元", "%") + COUNT_UNITS))
 _NUMBER = re.compile(rf"(?<![\d.,A-Za-z])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(?![\d.]*[A-Za-z])(\s*(?:{_UNIT}))?")
 #: After an amount: a threshold (单价100万元（含）以上设备), not a quoted amount.
-_THRESHOLD = re.compile(r"^(（含）|\(含\))?(及)?(以上|以下)")
+_THRESHOLD = re.compile(r"(（含）|\(含\))?(及)?(以上|以下)")
 #: Words after which a bare number is a percentage that lost its %.
+#: Characters before a bare number searched for a cue (the longest cue and the spaces a PDF puts before it).
+_CUE_WINDOW = 40
 PERCENT_CUES = ("占", "增长", "下降", "完成预算的", "完成年初预算的", "完成预算", "完成年初预算", "执行率为", "执行率")
 #: Clause delimiters: 。！？ end sentences, ；、 end list items, ，：end clauses.
 SENTENCE_END = set("。！？!?")
@@ -124,17 +126,19 @@ def numbers_of(paragraph: Paragraph) -> tuple[str, list[Clause], list[Number]]:
     found: list[tuple[re.Match[str], str]] = []
     for m in _NUMBER.finditer(text):
         unit = (m.group(3) or "").strip()
-        if unit and _THRESHOLD.match(text[m.end():]):
+        if unit and _THRESHOLD.match(text, m.end()):  # (no slices of the text: a page-long paragraph stays linear)
             continue
-        if not unit and not text[:m.start()].rstrip().endswith(PERCENT_CUES):
+        if not unit and not text[max(m.start() - _CUE_WINDOW, 0):m.start()].rstrip().endswith(PERCENT_CUES):
             continue
         found.append((m, unit))
     spans = [(m.start(), m.end()) for m, _ in found]
     clauses = split_clauses(text, spans)
     numbers = []
     previous_end: dict[int, int] = {}
+    k = 0  # the numbers come in order: the first clause holding one never lies before the previous one's
     for m, unit in found:
-        k = next(i for i, c in enumerate(clauses) if c.start <= m.start() <= c.end)
+        while not clauses[k].start <= m.start() <= clauses[k].end:
+            k += 1
         label_from = max(clauses[k].start, previous_end.get(k, clauses[k].start))
         previous_end[k] = m.end()
         digits, fraction = m.group(1), m.group(2) or ""

@@ -10,6 +10,7 @@ parts, as far as the parts are separated alike (``、`` or ``；``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -220,16 +221,22 @@ def _claims(paragraph: Paragraph, text: str, clauses: list[Clause], numbers: lis
             subjects: list[tuple[int, str | None]]) -> list[Claim]:
     """Direction words in clauses without a number, and template alternatives anywhere."""
     _, where = normalise(paragraph.text)
+    starts = [n.start for n in numbers]  # in text order, as are the subjects' positions
+    positions = [p for p, _ in subjects]
 
     def subject_at(pos: int) -> str | None:
-        return next((s for p, s in reversed(subjects) if p <= pos), subjects[0][1])
+        return subjects[max(bisect_right(positions, pos) - 1, 0)][1]
+
+    def holds_a_number(c: Clause) -> bool:
+        i = bisect_left(starts, c.start)
+        return i < len(starts) and starts[i] < c.end
 
     def printed(start: int, end: int) -> str:
         return paragraph.text[where[start]:where[end - 1] + 1]
 
     found = []
     for c in clauses:
-        if any(c.start <= n.start < c.end for n in numbers):
+        if holds_a_number(c):
             continue
         piece = text[c.start:c.end]
         for kind, pattern in (("change", _CHANGE), ("relation", _RELATION)):
