@@ -178,10 +178,10 @@ def test_storages_start_at_sector_zero_as_ms_cfb_requires(vba: olefile.OleFileIO
 def test_addin_commands_explain_themselves_off_windows(capsys: pytest.CaptureFixture[str]) -> None:
     if sys.platform.startswith("win"):
         pytest.skip("on Windows the commands talk to Excel")
-    assert addin.main_addin("install") == 1
+    assert addin.main_addin("install") == 2
     err = capsys.readouterr().err
-    assert "Windows" in err and "juesuan check" in err
-    assert addin.main_addin("status") == 1 and addin.main_addin("uninstall") == 1
+    assert err.startswith("juesuan：") and err.count("\n") == 1 and "Windows" in err and "juesuan check" in err
+    assert addin.main_addin("status") == 2 and addin.main_addin("uninstall") == 2
     assert addin.main_addin("upgrade") == 2
 
 
@@ -226,9 +226,9 @@ def test_install_writes_the_interpreter_in_the_ansi_code_page(windows: Path, mon
 def test_install_refuses_a_path_the_code_page_cannot_spell(windows: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(addin, "ansi_encoding", lambda: "cp1252")  # Western Windows, Chinese user name
-    assert addin.main_addin("install") == 1
+    assert addin.main_addin("install") == 2
     err = capsys.readouterr().err
-    assert err.startswith("Python 的安装路径中有字符“张伟”，无法用本机的系统编码（cp1252）写给 Excel 加载项") and err.count("\n") == 1
+    assert err.startswith("juesuan：Python 的安装路径中有字符“张伟”，无法用本机的系统编码（cp1252）写给 Excel 加载项") and err.count("\n") == 1
     assert not addin.config_path().exists() and not (windows / "juesuan.xlam").exists()  # nothing changed
 
 

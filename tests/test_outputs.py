@@ -240,3 +240,9 @@ def test_an_output_folder_that_holds_the_inputs_is_refused(tmp_path, capsys):
     assert run("check", tmp_path / "s", "--out-dir", tmp_path / "s", "-q") == 2
     assert run("check", tmp_path / "s", "--out-dir", tmp_path, "-q") == 2
     assert capsys.readouterr().err.count("就是要检查的文件夹") == 2
+
+
+def test_a_summary_not_named_as_a_workbook_is_refused(book, tmp_path, capsys):
+    """The summary is a workbook: ``--summary s.csv`` wrote one under a .csv name."""
+    assert run("check", book, "--summary", tmp_path / "汇总.csv") == 2
+    assert capsys.readouterr().err.startswith("juesuan：汇总表是 Excel 工作簿") and not (tmp_path / "汇总.csv").exists()

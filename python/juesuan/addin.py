@@ -210,7 +210,8 @@ def _version_warning(version: str | None) -> str | None:
 
 
 def main_addin(action: str) -> int:
-    """``juesuan addin install|uninstall|status``: prints Chinese messages; 0 = done, 1 = failed, 2 = bad action."""
+    """``juesuan addin install|uninstall|status``: prints Chinese messages; 0 = done, 2 = cannot be done here (one
+    ``juesuan：`` line, as for any unusable input) or an unknown action."""
     try:
         if action == "install":
             target = install()
@@ -236,10 +237,10 @@ def main_addin(action: str) -> int:
             ]
             warning = _version_warning(state.built_with)
         else:
-            print(f"未知的操作：{action}（可用：install、uninstall、status）", file=sys.stderr)
+            print(f"juesuan：未知的操作：{action}（可用：install、uninstall、status）", file=sys.stderr)
             return 2
     except AddinError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+        print(f"juesuan：{exc}", file=sys.stderr)
+        return 2
     print("\n".join(lines + ([warning] if warning else [])))
     return 0

@@ -157,6 +157,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .batch import Options
     from .review import is_own_summary
 
+    if args.summary and args.summary.suffix.lower() != ".xlsx":
+        raise InputError(f"汇总表是 Excel 工作簿，文件名应以 .xlsx 结尾：{args.summary.name}")
     options = Options(args.profile, _formula_rules(args.rules or []))
     skip = [p for p in (args.out_dir, args.summary) if p is not None and (p == args.out_dir or is_own_summary(p))]
     files = _expand(args.files, skip)
