@@ -111,6 +111,16 @@ def test_the_same_list_from_xlsx_gbk_csv_and_sheet(tmp_path):
     assert k08.message == "审核公式未能使用：公式 K08 第 17 个字符处应为“+”：[公开01]27行=(1+2+…8)行"
 
 
+def test_a_formula_sheet_without_its_header_row_says_so(tmp_path):
+    """A 审核公式 sheet whose list has no 编号/公式/类型 header was ignored without a word."""
+    book = load_workbook(SAMPLE)
+    book.create_sheet(FORMULA_SHEET).append(["K01", "[公开01]27行=(1+2+…+8)行", "基本平衡"])
+    book.save(tmp_path / "no-header.xlsx")
+    said = [f for f in check_file(tmp_path / "no-header.xlsx").findings if f.sheet == FORMULA_SHEET]
+    assert [(f.rule, f.severity.value, f.cell) for f in said] == [(FORMULA_SHEET, "warning", "A1")]
+    assert said[0].message.startswith("审核公式未能使用：没有找到表头")
+
+
 def test_the_official_text_as_a_txt_file(tmp_path):
     text = (
         "[公开01]\n"

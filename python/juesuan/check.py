@@ -78,9 +78,10 @@ def _workbook_rules(grids: list[Grid]) -> tuple[list[FormulaRule], list[Finding]
     from .formula.rulefile import rules_from_grid
 
     rules, problems = rules_from_grid(grid)
-    return rules, [
-        Finding(rule=p.rule, severity=Severity.warning, sheet=p.origin.sheet, cell=p.origin.cell, message=f"审核公式未能使用：{p.message}")
-        for p in problems if p.origin is not None
+    return rules, [  # a problem of the whole list (no header row) is shown on the sheet's first cell
+        Finding(rule=p.rule or FORMULA_SHEET, severity=Severity.warning, sheet=p.origin.sheet if p.origin else grid.sheet,
+                cell=p.origin.cell if p.origin else "A1", message=f"审核公式未能使用：{p.message}")
+        for p in problems
     ]
 
 

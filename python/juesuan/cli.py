@@ -179,7 +179,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _emit(report_summary(report, args.out, args.json))
         return 1 if report.summary.errors else 0
     if args.out or args.json:
-        raise InputError("检查多个文件时请用 --out-dir 指定输出目录（每个文件生成标注副本和审核报告）")
+        raise InputError("--out、--json 只用于单独检查一个文件；检查多个文件或写汇总表（--summary）时，请用 --out-dir "
+                         "指定输出目录（每个文件生成标注副本和审核报告）")
     if args.narrative:
         raise InputError("--narrative 只能与一个工作簿一起使用（批量检查时，各工作簿中的“情况说明”工作表会自动核对）")
     if args.explain:
@@ -267,7 +268,8 @@ def cmd_clear(args: argparse.Namespace) -> int:
 
     restored = clear_file(args.file, args.out)
     warn_lost(args.file, args.out)
-    _emit(f"已清除标注：恢复 {restored} 个单元格的原有底色与批注，删除“审核结果”表。输出：{args.out}")
+    done = f"已清除标注：恢复 {restored} 个单元格的原有底色与批注" if restored else "没有需要恢复原样的单元格"
+    _emit(f"{done}；本工具添加的工作表（如有）已删除。输出：{args.out}")
     return 0
 
 
