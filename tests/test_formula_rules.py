@@ -292,3 +292,15 @@ def test_a_huge_row_range_costs_the_rows_the_table_has(tmp_path):
     h1 = [f for f in check_file(tmp_path / "with-sheet.xlsx").findings if f.rule == "H1"]
     assert [(f.severity.value, f.sheet, f.cell) for f in h1] == [("warning", FORMULA_SHEET, "B2")]
     assert h1[0].message.endswith(f"公开01中没有第 {HUGE} 行")
+
+
+def test_exporting_one_rule_or_asking_for_two_things_at_once(tmp_path, capsys):
+    """``rules T01.R1 --export`` writes that rule only (it wrote all 60); ``--markdown --export`` is refused
+    rather than ignoring one of them."""
+    assert main(["rules", "T01.R1", "--export", str(tmp_path / "one.csv")]) == 0
+    rows = list(csv.reader((tmp_path / "one.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[0] for row in rows] == ["编号", "T01.R1"]
+    assert main(["rules", "--markdown", "--export", str(tmp_path / "x.csv")]) == 2
+    assert main(["rules", "NOPE", "--export", str(tmp_path / "x.csv")]) == 2
+    assert not (tmp_path / "x.csv").exists()
+    assert capsys.readouterr().err.count("juesuan：") == 2

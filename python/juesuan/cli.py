@@ -297,9 +297,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.export:
         from .formula.rulefile import export_rows, write_rule_file
 
+        if args.markdown:
+            raise InputError("--export 与 --markdown 只能选一个：--export 写出审核公式文件，--markdown 打印规则表")
+        chosen = [r for r in rules if not args.id or r.id == args.id]
+        if not chosen or not any(r.formula for r in chosen):
+            raise InputError(f"没有编号为 {args.id} 且能写成审核公式的内置规则")
         guard_outputs([], [("--export", args.export)])
         preflight([args.export])
-        rows = export_rows(rules)
+        rows = export_rows(chosen)
         write_rule_file(args.export, rows)
         _emit(f"已导出 {len(rows) - 1} 条内置规则的审核公式：{args.export}")
         return 0
