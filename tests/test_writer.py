@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -27,6 +28,7 @@ from juesuan.adapters.openpyxl_file import apply_plan, clear_file, lost_content
 from juesuan.cli import main
 from juesuan.findings import Finding, Report, Severity
 from juesuan.plan import COLORS, MARKS_SHEET, RESULTS_SHEET, Action, Plan, plan_marks
+from workbooks.fuzz import rewrite_package
 
 RICH = Path(__file__).parent / "fixtures" / "rich.xlsx"
 #: The cells the sample's 19 findings are on.
@@ -433,3 +435,25 @@ def test_marks_survive_a_save_in_another_spreadsheet_program(tmp_path):
         assert back[sheet][cell].comment is None
         assert back[sheet][cell].fill.fill_type == original[sheet][cell].fill.fill_type, (sheet, cell)
     assert back["收支总表"]["F14"].fill.fgColor.rgb == "FF00B050" and back["收支总表"]["F14"].fill.bgColor.rgb == "FFFFFF00"
+
+
+def _without_styles_relationship(data: bytes) -> bytes:
+    return re.sub(rb'<Relationship [^>]*relationships/styles"[^>]*/>', b"", data)
+
+
+@pytest.mark.parametrize("orphan", [True, False], ids=["styles-part-left", "styles-part-gone"])
+def test_a_package_that_lost_its_style_sheet_relationship_gets_a_copy_that_opens(tmp_path, orphan):
+    """The relationship to styles.xml deleted (found by make fuzz, case 3044): the writer made a new, nearly empty
+    styles.xml over the orphan, so every cell's ``s`` pointed past the end and the copy no longer opened. Now an
+    orphan style sheet is related again, and a new one has a default format for every index the sheets use."""
+    src = rewrite_package(SAMPLE, tmp_path / "in.xlsx", change={"xl/_rels/workbook.xml.rels": _without_styles_relationship},
+                          drop=() if orphan else ("xl/styles.xml",))
+    out = tmp_path / "m.xlsx"
+    assert run("check", src, "--out", out) == 0
+    book = load_workbook(out)  # raised IndexError
+    assert book["三公经费"]["G8"].fill.fgColor.rgb == "FF" + COLORS[Severity.warning].lstrip("#")
+    with zipfile.ZipFile(out) as package:
+        rels = package.read("xl/_rels/workbook.xml.rels").decode()
+        styles = [n for n in package.namelist() if n.startswith("xl/styles")]
+    assert styles == ["xl/styles.xml"] and 'Target="styles.xml"' in rels
+    assert run("clear", out, "--out", tmp_path / "c.xlsx") == 0 and load_workbook(tmp_path / "c.xlsx")

@@ -13,6 +13,7 @@ DTD is refused (a workbook has no use for one, an attacker has).
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -23,6 +24,9 @@ from ..read import InputError
 from ..read.guard import open_package
 
 __all__ = ["CT", "Package", "PackageError", "REL", "SheetRef", "recorded_element", "rel_type"]
+
+#: A style index on a cell or a row of a sheet part (``s="12"``).
+_STYLE_INDEX = re.compile(rb'\ss="(\d{1,9})"')
 
 #: Namespaces of the package layer (the same in transitional and strict OOXML).
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -331,14 +335,36 @@ class Package:
         raise PackageError(f"工作簿中没有工作表：{name}")
 
     def styles_part(self) -> str:
+        """The workbook's style sheet. In a package that lost its relationship, a ``styles.xml`` that is still
+        there is related again (readers such as openpyxl take it by that name anyway); without one a new part
+        is made, under a name no part has, with as many default cell formats as the sheets' style indexes
+        need - fewer would leave their ``s="…"`` pointing past the end."""
         found = self.targets(self.workbook_part, "styles")
         if found and self.exists(found[0][1]):
             return found[0][1]
-        name = posixpath.join(posixpath.dirname(self.workbook_part), "styles.xml")
+        folder = posixpath.dirname(self.workbook_part)
+        orphan = posixpath.join(folder, "styles.xml")
+        if self.exists(orphan) and self._is_style_sheet(orphan):
+            self.relate(self.workbook_part, orphan, "styles")
+            return orphan
+        name = next(n for n in (posixpath.join(folder, f"styles{i or ''}.xml") for i in range(len(self.names()) + 1))
+                    if not self.exists(n))
         root = etree.Element(self.q("styleSheet"), nsmap={None: self.ns})
+        used = max((int(i) for ref in self.sheets() if self.exists(ref.part)
+                    for i in _STYLE_INDEX.findall(self.read(ref.part))), default=0)
+        formats = etree.SubElement(root, self.q("cellXfs"), count=str(used + 1))
+        for _ in range(used + 1):
+            etree.SubElement(formats, self.q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
         self.put(name, root, "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml")
         self.relate(self.workbook_part, name, "styles")
         return name
+
+    def _is_style_sheet(self, name: str) -> bool:
+        try:
+            root = self.tree(name, edit=False)
+        except PackageError:
+            return False
+        return etree.QName(root).localname == "styleSheet" and root.find(self.q("cellXfs")) is not None
 
     # -------------------------------------------------------------- saving
 
