@@ -57,7 +57,7 @@ def test_scattered_cells_past_the_memory_budget_make_the_sheet_unreadable(tmp_pa
     """Units are spent on row lists and slots up to each value; a sheet that would overspend is skipped with
     the reason and gives its units back, so the next sheet is read."""
     monkeypatch.setattr(ooxml, "MAX_UNITS", 2_000_000)
-    far = b'<row r="300000"><c r="A300000"><v>1</v></c></row></sheetData>'
+    far = b'<row r="900000"><c r="A900000"><v>1</v></c></row></sheetData>'
     path = rewrite_package(SAMPLE, tmp_path / "s.xlsx", change={"xl/worksheets/sheet3.xml": lambda d: d.replace(b"</sheetData>", far)})
     grids = read_workbook(path)
     assert [(g.sheet, g.unreadable) for g in grids if g.unreadable] == [("支出决算表", "无法读取：单元格分布的范围过大（相距极远的单元格）（文件损坏）")]

@@ -5,9 +5,9 @@ calamine reads a plain workbook several times faster than the streaming reader (
 each sheet as a dense rectangle up to its farthest cell (one value at XFD1048576 aborts the process), reads
 error values as blanks and cannot tell a formula without a cached value from an empty cell. The scan - C-level
 regular expressions over each sheet part, decompressed in chunks, no parsing - finds the farthest row and
-column and any error value, non-finite number, uncached formula or document type declaration. Only a workbook without any of them,
-whose rectangles stay within :data:`MAX_DENSE` cells, takes this road; anything else, and anything calamine
-raises on, goes to the streaming reader.
+column and any error value, non-finite number, uncached formula or document type declaration. Only a workbook
+without any of them, whose rectangles stay within :data:`MAX_SHEET_ESTIMATE` cells a sheet and :data:`MAX_DENSE`
+together, takes this road; anything else, and anything calamine raises on, goes to the streaming reader.
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ from pathlib import Path
 from ..grid import Grid, normalise_value
 from .guard import open_package
 
-__all__ = ["MAX_DENSE", "read_plain"]
+__all__ = ["MAX_DENSE", "MAX_SHEET_ESTIMATE", "read_plain"]
 
-#: Cells the dense rectangles of one workbook may hold on this road (a 200,000-row table of 8 columns: 1.6 M).
+#: Cells the dense rectangles of one workbook may hold on this road (a 200,000-row table of 8 columns: 1.6 M),
+#: counted with calamine's own sizes as each sheet is read.
 MAX_DENSE = 4_000_000
+#: Cells the scan may estimate for one sheet before calamine builds its rectangle: rows × 26 while no column
+#: past Z is seen (that 200,000-row table counts 5.2 M), about 250 MB for calamine at most.
+MAX_SHEET_ESTIMATE = 8_000_000
 _CHUNK = 1 << 22
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 _ROW = re.compile(rb'<row r="(\d{1,9})"')
@@ -112,21 +116,19 @@ def _declares_dtd(archive: zipfile.ZipFile, name: str) -> bool:
 
 
 def _plain(path: Path) -> bool:
-    """No part declares a DTD, every worksheet part is plain, and the rectangles together stay within
-    :data:`MAX_DENSE` cells."""
+    """No part declares a DTD, and every worksheet part is plain with a rectangle estimated within
+    :data:`MAX_SHEET_ESTIMATE` cells (the workbook's total is held to :data:`MAX_DENSE` as calamine reads)."""
     try:
         with open_package(path) as archive:
             names = archive.namelist()
             if any(_declares_dtd(archive, n) for n in names if n.lower().endswith((".xml", ".rels"))):
                 return False
             sheets = [n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
-            total = 0
             for name in sheets:
                 extent = _extent(archive, name)
-                if extent is None:
+                if extent is None or extent > MAX_SHEET_ESTIMATE:
                     return False
-                total += extent
-            return bool(sheets) and total <= MAX_DENSE
+            return bool(sheets)
     except Exception:  # a damaged part: the streaming reader says which
         return False
 
