@@ -15,6 +15,7 @@ from juesuan.formula.syntax import (
     Num,
     Ref,
     RowItem,
+    RowRange,
     Rows,
     parse,
     parse_many,
@@ -30,8 +31,10 @@ OFFICIAL_VERIFY = '如果报表小类≠"2"(调整表)，则1至8行、28行、3
 
 
 def rows(ref: Ref) -> list[int | str]:
+    """The rows a reference names, a range's inside spelt out."""
     assert ref.rows is not None
-    return [item.value for item in ref.rows.items]
+    return [n for part in ref.rows.parts
+            for n in (range(part.start, part.end + 1) if isinstance(part, RowRange) else [part.value])]
 
 
 def test_the_official_balance_formulas_parse():
@@ -86,7 +89,7 @@ def test_rows_and_columns_by_label_code_and_level():
     assert refs[0] == Ref("公开05", Rows("one", (RowItem("label", "合计"),)), Column("label", "基本支出"), 0,
                           "[公开05]“合计”行“基本支出”栏")
     assert [r.table for r in refs] == ["公开05", "公开06", "公开06", "公开06", "公开06", "公开06"]
-    assert refs[1].rows.items == (RowItem("code", "301"),)
+    assert refs[1].rows.parts == (RowItem("code", "301"),)
     assert refs[3].rows == Rows("sum", (RowItem("level", "类"),))
     assert refs[4].rows == Rows("each", (RowItem("level", "类"),))
     assert refs[5].rows is None and refs[5].column == Column("label", "决算数/合计")

@@ -13,7 +13,10 @@ from decimal import Decimal
 
 from .numbers import NotANumber, is_blank, parse_number
 
-__all__ = ["CellError", "Grid", "a1", "cell_text", "col_letter", "norm_text", "parse_a1"]
+__all__ = ["MAX_COL", "MAX_ROW", "CellError", "Grid", "a1", "cell_text", "col_letter", "norm_text", "parse_a1"]
+
+#: The last row and column of an Excel sheet (XFD1048576).
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 #: Excel's error values, the dynamic-array and data-type ones of Excel 365 included.

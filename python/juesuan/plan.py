@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from .findings import Finding, Report, Severity
-from .grid import a1, parse_a1
+from .grid import MAX_COL, MAX_ROW, a1, parse_a1
 from .numbers import money
 
 __all__ = [
@@ -134,11 +134,12 @@ def clip_text(text: str, limit: int = CELL_TEXT_LIMIT) -> str:
     if len(text) <= limit // 2 or len(text.encode("utf-16-le", "surrogatepass")) <= 2 * limit:
         return text
     used = 0
+    end = 0
     for end, ch in enumerate(text):  # whole characters only: never half a surrogate pair
         used += 2 if ord(ch) > 0xFFFF else 1
         if used > limit - 1:
-            return text[:end] + "…"
-    return text  # not reached: the text is longer than the limit
+            break
+    return text[:end] + "…"
 
 
 def column_width(header: object, values: Iterable[object] = ()) -> float:
@@ -199,9 +200,8 @@ class UnusableRecord(ValueError):
     hand): its cell is not restored, and the user is told how many such rows there were."""
 
 
-#: A cell address as the record holds it, and the largest row and column a sheet has.
+#: A cell address as the record holds it.
 _RECORD_CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
-_MAX_ROW, _MAX_COL = 1_048_576, 16_384
 _RECORD_FILL = re.compile(r"^#?(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})$")
 #: Largest note box taken from a record, in points (a note is never this big; a bigger number was typed by hand).
 _MAX_NOTE_SIZE = 100_000.0
@@ -222,7 +222,7 @@ def read_mark_row(row: list[Any]) -> MarkRecord | None:
     if address is None:
         raise UnusableRecord(f"单元格地址无效：{cell}")
     r, c = parse_a1(address.group(0))
-    if not (0 <= r < _MAX_ROW and 0 <= c < _MAX_COL):
+    if not (0 <= r < MAX_ROW and 0 <= c < MAX_COL):
         raise UnusableRecord(f"单元格地址超出工作表范围：{cell}")
     colour = _RECORD_FILL.match(fill.strip()) if fill else None
     if fill and colour is None:

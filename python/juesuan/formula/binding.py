@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from ..gongkai import TABLE_NAMES, title_kind
 from ..grid import norm_text
 from ..layout import clean_label
-from .syntax import Column, RowItems, RowPart, RowRange
+from .syntax import Column, RowPart, RowRange
 
 __all__ = [
     "BindError",
@@ -203,8 +203,6 @@ def _item_rows(table: FormulaTable, rows: Sequence[RowInfo], item: RowPart) -> l
     row = first.get(item.value)  # type: ignore[call-overload]
     if row is not None:
         return [row]
-    if item.inside and any(ascending):
-        return []  # a placeholder line inside a range (行次 printed, no label, no amount)
     if not any(ascending):
         raise BindError(f"{table.kind}没有印出行次，请用行名（如“合计”行）或科目代码（如 {{205}}行）")
     raise BindError(f"{table.kind}中没有第 {item.value} 行")
@@ -221,12 +219,10 @@ def _range_rows(table: FormulaTable, span: RowRange) -> list[RowInfo]:
 
 
 def rows_for(table: FormulaTable, items: Iterable[RowPart]) -> list[RowInfo]:
-    """The rows a reference lists, in the order written (pass :attr:`Rows.parts`: a range stays one
-    :class:`RowRange`). A 行次 inside a range (``1至8行``, ``(1+2+…+8)行``) that the table lacks is a blank
+    """The rows a reference lists (its :attr:`Rows.parts`, a range's inside as one :class:`RowRange`), in the
+    order written. A 行次 inside a range (``1至8行``, ``(1+2+…+8)行``) that the table lacks is a blank
     placeholder line and is left out; the ends of a range must exist. The work is bounded by the table's rows
     and the parts written, not by the length of a range."""
-    if isinstance(items, RowItems):
-        items = items.parts
     rows = table.rows()
     return [row for item in items for row in _item_rows(table, rows, item)]
 

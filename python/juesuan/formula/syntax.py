@@ -21,11 +21,9 @@ Parsing knows nothing of workbooks: :mod:`juesuan.formula.binding` gives the tre
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union, overload
+from typing import Literal, Union
 
 from ..numbers import MAX_DIGITS
 from ..textwidth import clip
@@ -43,7 +41,6 @@ __all__ = [
     "Or",
     "Ref",
     "RowItem",
-    "RowItems",
     "RowPart",
     "RowRange",
     "Rows",
@@ -60,7 +57,6 @@ class RowItem:
 
     kind: Literal["number", "label", "code", "level"]
     value: str | int
-    inside: bool = False  # a 行次 between the ends of a range: a blank placeholder line may lack it
 
 
 @dataclass(frozen=True)
@@ -68,8 +64,7 @@ class RowRange:
     """The 行次 ``start`` to ``end`` (both included) between the ends of a range, kept as a pair and never spelt
     out: ``1至8行`` is ``1, RowRange(2, 7), 8`` and ``(1+2+…+8)行`` is ``1, 2, RowRange(3, 7), 8``. A table has
     only some of these 行次 (a blank placeholder line lacks its own), so binding walks the 行次 the table has
-    (``1至99999999行`` costs what the table holds, not what was written). Seen through :attr:`Rows.items` it is
-    ``RowItem("number", n, inside=True)`` for each ``n``."""
+    (``1至99999999行`` costs what the table holds, not what was written)."""
 
     start: int
     end: int
@@ -78,98 +73,18 @@ class RowRange:
 RowPart = Union[RowItem, RowRange]
 
 
-def _canonical(parts: Iterable[RowPart]) -> tuple[RowPart, ...]:
-    """Parts in one spelling: each inside 行次 is (part of) a RowRange, adjacent ranges merged, empty ones gone -
-    so a range spelt out item by item equals the range as parsed."""
-    out: list[RowPart] = []
-    for part in parts:
-        if isinstance(part, RowItem) and part.inside and part.kind == "number" and isinstance(part.value, int):
-            part = RowRange(part.value, part.value)
-        if isinstance(part, RowRange):
-            if part.start > part.end:
-                continue
-            last = out[-1] if out else None
-            if isinstance(last, RowRange) and last.end + 1 == part.start:
-                out[-1] = RowRange(last.start, part.end)
-                continue
-        out.append(part)
-    return tuple(out)
-
-
-class RowItems(Sequence[RowItem]):
-    """The rows of a reference one :class:`RowItem` at a time, ranges included (``1至8行``: 1, 2 … 8, those
-    between the ends ``inside``), made on demand from the parts: its length and any item cost no more than the
-    parts, however long the ranges. Equal to any sequence of the same items."""
-
-    __slots__ = ("_ends", "parts")
-
-    def __init__(self, parts: Iterable[RowPart]) -> None:
-        self.parts = _canonical(parts)
-        ends, total = [], 0
-        for part in self.parts:
-            total += part.end - part.start + 1 if isinstance(part, RowRange) else 1
-            ends.append(total)
-        self._ends = ends  # items up to and including each part
-
-    def __len__(self) -> int:
-        return self._ends[-1] if self._ends else 0
-
-    @overload
-    def __getitem__(self, index: int) -> RowItem: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[RowItem, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> RowItem | tuple[RowItem, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        size = len(self)
-        if index < 0:
-            index += size
-        if not 0 <= index < size:
-            raise IndexError("RowItems index out of range")
-        k = bisect_right(self._ends, index)
-        part = self.parts[k]
-        if isinstance(part, RowItem):
-            return part
-        return RowItem("number", part.start + index - (self._ends[k - 1] if k else 0), inside=True)
-
-    def __iter__(self) -> Iterator[RowItem]:
-        for part in self.parts:
-            if isinstance(part, RowRange):
-                yield from (RowItem("number", n, inside=True) for n in range(part.start, part.end + 1))
-            else:
-                yield part
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, RowItems):
-            return self.parts == other.parts
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    def __hash__(self) -> int:
-        return hash(self.parts)
-
-    def __repr__(self) -> str:
-        return f"RowItems({self.parts!r})"
+def _inside(first: int, last: int) -> list[RowRange]:
+    """The 行次 strictly between the ends of a range, as one part (none when the ends are neighbours)."""
+    return [RowRange(first + 1, last - 1)] if last - first > 1 else []
 
 
 @dataclass(frozen=True)
 class Rows:
     """The rows of a reference: ``one`` row, the ``sum`` of rows (parentheses), or ``each`` row in turn.
-    ``parts`` are the rows as written, a range's inside 行次 as one :class:`RowRange`; ``items`` the same rows
-    one by one."""
+    ``parts`` are the rows as written, a range's inside 行次 as one :class:`RowRange`."""
 
     mode: Literal["one", "sum", "each"]
     parts: tuple[RowPart, ...]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "parts", _canonical(self.parts))
-
-    @property
-    def items(self) -> RowItems:
-        return RowItems(self.parts)
 
 
 @dataclass(frozen=True)
@@ -568,7 +483,7 @@ class _Parser:
                 assert isinstance(first, RowItem)
                 if first.kind != "number" or last.kind != "number" or not first.value < last.value:  # type: ignore[operator]
                     self.fail("省略号两边为从小到大的行次（如 1+2+…+8）", at=self.tokens[self.i - 1])
-                items += [RowRange(int(first.value) + 1, int(last.value) - 1), last]
+                items += [*_inside(int(first.value), int(last.value)), last]
             else:
                 items.append(self.row_item())
         self.expect("op", ")", "“+”或“)”")
@@ -585,7 +500,7 @@ class _Parser:
                 last = self.row_item()
                 if item.kind != "number" or last.kind != "number" or not item.value < last.value:  # type: ignore[operator]
                     self.fail("“至”两边为从小到大的行次（如 1至8行）", at=self.tokens[self.i - 1])
-                items += [item, RowRange(int(item.value) + 1, int(last.value) - 1), last]
+                items += [item, *_inside(int(item.value), int(last.value)), last]
                 each = True
             else:
                 items.append(item)

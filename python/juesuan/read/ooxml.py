@@ -27,7 +27,7 @@ from typing import IO
 
 from lxml import etree
 
-from ..grid import CellError, Grid, normalise_value
+from ..grid import MAX_COL, MAX_ROW, CellError, Grid, normalise_value
 from ..numbers import count
 from .guard import InputError, open_package
 
@@ -39,7 +39,6 @@ MAX_CELLS = 4_000_000
 #: memory of cells scattered far apart (a single cell at XFD1048576 takes about 8.4 million).
 MAX_UNITS = 32 * 2**20
 MAX_MERGES = 100_000
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 _PRUNE = 4096  # cells of one row kept in the tree at most before the ones already read are dropped
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

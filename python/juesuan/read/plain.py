@@ -17,7 +17,7 @@ import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
-from ..grid import Grid, normalise_value
+from ..grid import MAX_COL, MAX_ROW, Grid, normalise_value
 from .guard import open_package
 
 __all__ = ["MAX_DENSE", "MAX_SHEET_ESTIMATE", "read_plain"]
@@ -29,7 +29,6 @@ MAX_DENSE = 4_000_000
 #: past Z is seen (that 200,000-row table counts 5.2 M), about 250 MB for calamine at most.
 MAX_SHEET_ESTIMATE = 8_000_000
 _CHUNK = 1 << 22
-MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 _ROW = re.compile(rb'<row r="(\d{1,9})"')
 #: A row or cell not written as Excel and the common libraries write it - unprefixed, the reference first and in
 #: double quotes (``<c\tr=…>``, ``<c s="1" r=…>``, ``<row>``): calamine would still place it, where this scan
@@ -105,7 +104,7 @@ def _extent(archive: zipfile.ZipFile, name: str) -> int | None:
                 columns = max([columns, *map(_column, set(_WIDE_COLUMN.findall(data)))])
             if not chunk:
                 break
-    if rows > MAX_ROW or columns > MAX_COLUMN:
+    if rows > MAX_ROW or columns > MAX_COL:
         return None  # past Excel's sheet: the streaming reader says the sheet is broken
     return rows * max(columns, 26)
 

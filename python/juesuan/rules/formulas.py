@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..formula.binding import BindError, NotApplicable, column_keys, table_kind
 from ..formula.evaluate import Comparison, Term, comparisons
 from ..formula.gongkai import GongkaiTable, formula_tables
-from ..formula.syntax import BinOp, Expr, Formula, Neg, Ref, parse_many
+from ..formula.syntax import BinOp, Expr, Formula, Neg, Ref, RowItem, parse_many
 from .identities import Cell, Identity, IdentityList, IdentitySet, make_identity
 from .kinds import Hierarchy, RowSums
 from .model import Rule
@@ -87,14 +87,15 @@ def _level_sum(rule: Rule, formula: Formula, views: dict[str, GongkaiTable], tab
     if not (isinstance(left, Ref) and isinstance(right, Ref) and left.column is None and right.column is None
             and left.rows is not None and right.rows is not None and left.table == right.table):
         return None
-    if not (left.rows.mode == "one" and len(left.rows.items) == 1 and left.rows.items[0].kind == "label"
-            and right.rows.mode == "sum" and [(i.kind, i.value) for i in right.rows.items] == [("level", "类")]):
+    total_row = left.rows.parts[0] if len(left.rows.parts) == 1 else None
+    if not (left.rows.mode == "one" and isinstance(total_row, RowItem) and total_row.kind == "label"
+            and right.rows.mode == "sum" and right.rows.parts == (RowItem("level", "类"),)):
         return None
     kind = table_kind(left.table or "")
     table = tables.get(kind or "")
     if table is None:
         raise NotApplicable(f"工作簿中没有{kind}")
-    total = table.line(str(left.rows.items[0].value))
+    total = table.line(str(total_row.value))
     if total is None or total.level != "合计" or not any(p == total.index for p in table.parents):
         return None
     return Hierarchy(rule, table, "合计")
